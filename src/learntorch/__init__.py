@@ -1,0 +1,110 @@
+"""learntorch: PyTorch you can see through.
+
+The PyTorch API on NumPy (CuPy on a GPU), small enough to read, with
+instruments that draw what PyTorch hides. ``import learntorch as torch`` runs
+the course's PyTorch code.
+
+>>> import learntorch as torch
+>>> x = torch.tensor(2.0, requires_grad=True)
+>>> y = x**2 + 2*x + 2
+>>> y.backward()
+>>> x.grad
+tensor(6.)
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from . import autograd, cuda, dtypes, ops
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .backend import device
+from .creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .dtypes import (
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from .ops.linalg import matmul, mm
+from .ops.pointwise import (
+    abs,
+    add,
+    clone,
+    cos,
+    div,
+    eq,
+    exp,
+    ge,
+    gt,
+    le,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    lt,
+    mul,
+    ne,
+    neg,
+    pow,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    sub,
+    tanh,
+    true_divide,
+    where,
+)
+from .ops.reduce import mean, sum
+from .ops.shape import flatten, permute, reshape, squeeze, t, transpose, unflatten, unsqueeze
+from .tensor import Size, Tensor, is_tensor
+
+float = float  # noqa: PLW0127 - torch.float is float32 (re-exported on purpose)
+
+__all__ = [
+    "Size", "Tensor", "autograd", "cuda", "device", "dtype", "dtypes", "is_tensor",
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
+    "tensor", "as_tensor", "from_numpy", "empty", "zeros", "ones", "full", "eye", "arange",
+    "linspace", "zeros_like", "ones_like", "empty_like", "full_like",
+    "bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
+    "half", "float", "double", "short", "int", "long", "get_default_dtype", "set_default_dtype",
+    "promote_types",
+    "add", "sub", "mul", "div", "true_divide", "neg", "pow", "exp", "log", "sqrt", "abs", "sign",
+    "sin", "cos", "tanh", "sigmoid", "relu", "clone", "where",
+    "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "logical_xor",
+    "sum", "mean", "mm", "matmul",
+    "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "permute", "t",
+]  # fmt: skip
