@@ -2,6 +2,7 @@
 
 from .engine import backward, grad
 from .function import Function, once_differentiable
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -22,4 +23,7 @@ __all__ = [
     "inference_mode",
     "is_inference_mode_enabled",
     "once_differentiable",
+    "gradcheck",
+    "gradgradcheck",
+    "GradcheckError",
 ]
