@@ -16,7 +16,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import autograd, cuda, dtypes, ops
+from . import autograd, cuda, dtypes, ops, serialization
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
 from .creation import (
@@ -90,11 +90,13 @@ from .ops.pointwise import (
 )
 from .ops.reduce import mean, sum
 from .ops.shape import flatten, permute, reshape, squeeze, t, transpose, unflatten, unsqueeze
+from .serialization import load, save
 from .tensor import Size, Tensor, is_tensor
 
 float = float  # noqa: PLW0127 - torch.float is float32 (re-exported on purpose)
 
 __all__ = [
+    "save", "load", "serialization",
     "Size", "Tensor", "autograd", "cuda", "device", "dtype", "dtypes", "is_tensor",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
     "tensor", "as_tensor", "from_numpy", "empty", "zeros", "ones", "full", "eye", "arange",
