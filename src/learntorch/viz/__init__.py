@@ -1,5 +1,65 @@
-"""learntorch.viz: instruments that draw what PyTorch hides."""
+"""``learntorch.viz``: instruments that draw what PyTorch hides.
+
+Everything here is optional for the core (nothing in ``learntorch`` imports it)
+and imports matplotlib only when a plot is actually drawn. Every picture is an
+object that shows itself in JupyterLab / VS Code / exported HTML (SVG or PNG,
+no system programs needed) and prints as readable text in a terminal.
+
+The autograd graph
+    ``viz.graph(loss, params=dict(model.named_parameters()))`` draws the backward
+    graph: PyTorch's node names (``AddmmBackward0``...), parameters by name with
+    shape and dtype, tensors saved for backward, and, once ``loss.backward()``
+    ran, each parameter's gradient norm and a heat strip. Build it before
+    ``backward()`` (saved tensors are freed by it) and show it after.
+    ``viz.graph_of(model, x, loss_fn=..., target=...)`` traces the modules too, so
+    big models collapse to one box per layer (``expand=["layer1"]`` opens one,
+    ``collapse=False`` shows every op). ``g.to_dot()``, ``g.to_mermaid()``,
+    ``g.save("graph.svg")``; ``print(g)`` gives an indented tree.
+
+Model summary
+    ``viz.summary(model, input_size=(1, 1, 28, 28))``: torchinfo-style table of
+    layers, output shapes, parameter counts, mult-adds and memory.
+
+Gradient inspector
+    ``insp = viz.GradientInspector(model, optimizer)`` records, at every
+    ``optimizer.step()``, per-layer gradient and weight norms, update/weight
+    ratios, activation mean/std and dead-ReLU fractions; ``insp.report()`` says
+    in words what looks wrong (vanishing/exploding gradients, dying ReLUs, a
+    learning rate too high or too low); ``insp.plot()`` draws the history.
+
+Views and memory
+    ``viz.memory(x, x.t(), x.reshape(6))``: storage cells, shape, strides,
+    offset, and which tensors share memory (view vs copy, stride-0 expand).
+
+Training helpers (d2l, note 000 §8)
+    ``Animator``, ``Timer``, ``Accumulator``, ``accuracy``,
+    ``evaluate_accuracy`` (= ``evaluate_accuracy_gpu``), ``try_gpu``,
+    ``train_ch6(net, train_iter, test_iter, num_epochs, lr, device)`` and the
+    general ``train(net, train_iter, test_iter, num_epochs, loss=..., optimizer=...,
+    progress=True, inspector=...)``. In a notebook the Animator updates one
+    picture in place; headless (scripts, CI, ``LEARNTORCH_HEADLESS=1``) it draws
+    one final figure.
+
+>>> import learntorch as torch
+>>> from learntorch import viz
+>>> x = torch.tensor([4.0], requires_grad=True)
+>>> y = x.tanh()
+>>> g = viz.graph(y, params={"x": x})
+>>> y.backward()
+>>> g.names()
+['output', 'TanhBackward0', 'x']
+>>> round(x.grad.item(), 4)  # tanh at x=4 barely moves: 1 - tanh(4)**2
+0.0013
+"""
 
 from .graph import Graph, ModuleTrace, graph, graph_of, trace
+from .live import Accumulator, Animator, Timer, is_headless
+from .memory import MemoryPicture, memory
+from .train import accuracy, evaluate_accuracy, evaluate_accuracy_gpu, train, train_ch6, try_gpu
 
-__all__ = ["Graph", "ModuleTrace", "graph", "graph_of", "trace"]
+__all__ = [
+    "Graph", "ModuleTrace", "graph", "graph_of", "trace",
+    "MemoryPicture", "memory",
+    "Animator", "Timer", "Accumulator", "is_headless",
+    "accuracy", "evaluate_accuracy", "evaluate_accuracy_gpu", "try_gpu", "train_ch6", "train",
+]  # fmt: skip
