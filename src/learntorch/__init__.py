@@ -93,9 +93,12 @@ from .ops.shape import flatten, permute, reshape, squeeze, t, transpose, unflatt
 from .serialization import load, save
 from .tensor import Size, Tensor, is_tensor
 
+from . import optim  # noqa: E402 - optimisers build on the core above
+
 float = float  # noqa: PLW0127 - torch.float is float32 (re-exported on purpose)
 
 __all__ = [
+    "optim",
     "save", "load", "serialization",
     "Size", "Tensor", "autograd", "cuda", "device", "dtype", "dtypes", "is_tensor",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
