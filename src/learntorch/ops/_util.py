@@ -10,9 +10,42 @@ from ..tensor import Tensor
 
 def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
     """Sum ``grad`` down to ``shape``: the backward of implicit broadcasting."""
-    if tuple(grad.shape) == tuple(shape):
+    if grad._data.shape == tuple(shape):
         return grad
     return grad.sum_to_size(tuple(shape))
+
+
+def broadcast_shapes(*shapes: tuple) -> tuple:
+    """The shape that ``shapes`` broadcast to, with PyTorch's error when they do not.
+
+    >>> broadcast_shapes((2, 1), (3,))
+    (2, 3)
+    >>> broadcast_shapes((3,), (4,))
+    Traceback (most recent call last):
+    ...
+    RuntimeError: The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0
+    hint: ...
+    """
+    out: list[int] = []
+    for shape in shapes:
+        shape = tuple(shape)
+        if len(shape) > len(out):
+            out = [1] * (len(shape) - len(out)) + out
+        offset = len(out) - len(shape)
+        for i, s in enumerate(shape):
+            cur = out[offset + i]
+            if s == cur or s == 1:
+                continue
+            if cur == 1:
+                out[offset + i] = s
+                continue
+            raise RuntimeError(
+                f"The size of tensor a ({cur}) must match the size of tensor b ({s}) at non-singleton "
+                f"dimension {offset + i}\nhint: shapes {list(out)} and {list(shape)} do not broadcast: "
+                "aligned from the right, each pair of sizes must be equal or one of them 1 (use "
+                "unsqueeze/view to add size-1 dimensions)."
+            )
+    return tuple(out)
 
 
 def as_array(x: Any, like: Any, dt: dtypes.dtype) -> Any:

@@ -1,19 +1,58 @@
-"""Matrix products."""
+"""Matrix products: ``mm``, ``bmm``, ``mv``, ``dot``, ``outer``, ``addmm``, ``matmul`` (``@``)
+and ``einsum``.
+
+The primitives (Mm, Bmm, Mv, Dot, Addmm, Einsum) each call one BLAS routine through
+NumPy. ``matmul`` is not a primitive: like PyTorch it reduces every rank combination
+to those primitives plus views, so ``grad_fn`` shows the same nodes PyTorch shows
+(``MmBackward0`` for 2-D @ 2-D, ``UnsafeViewBackward0`` over ``BmmBackward0`` for
+batches, ...). Backward formulas: for C = A B, dA = dC Bᵀ and dB = Aᵀ dC.
+"""
 
 from __future__ import annotations
 
-from .. import dtypes
+from typing import Any
+
+from .. import backend
 from ..autograd.function import Op
 from ..tensor import Tensor
-from ._util import bind
+from ._util import bind, broadcast_shapes, unbroadcast
+from .pointwise import _c_name, mul
+
+__all__ = ["mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "matmul", "einsum"]
 
 
+def _same_dtype(a: Tensor, b: Tensor) -> None:
+    if a.dtype is not b.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_c_name(a.dtype)} != {_c_name(b.dtype)}\n"
+            "hint: matrix products do not promote dtypes; convert one side, e.g. b.to(a.dtype) "
+            "(often a float64 tensor made from NumPy meets float32 weights: use .float())."
+        )
+
+
+def _not_bool(name: str, a: Tensor) -> None:
+    if a.dtype.name == "bool":
+        raise NotImplementedError(
+            f"\"{name}\" not implemented for 'Bool'\nhint: convert the masks to numbers first, e.g. .float()."
+        )
+
+
+def _shape_error(a: tuple, b: tuple) -> RuntimeError:
+    return RuntimeError(
+        f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and {b[0]}x{b[1]})\n"
+        f"hint: in A @ B the columns of A must equal the rows of B: {a[1]} vs {b[0]}. In a network, "
+        f"a Linear layer expecting {b[0]} input features received {a[1]}; fix in_features or the layer before."
+    )
+
+
+# ---------------------------------------------------------------------- primitives
 class Mm(Op):
-    """C = A @ B (2-D);  dA = dC Bᵀ, dB = Aᵀ dC"""
+    """C = A B (2-D);  dA = dC Bᵀ, dB = Aᵀ dC"""
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
         return a @ b
 
     @staticmethod
@@ -24,6 +63,102 @@ class Mm(Op):
         return ga, gb
 
 
+class Bmm(Op):
+    """C[i] = A[i] B[i] (3-D batches);  dA = dC Bᵀ, dB = Aᵀ dC per batch"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
+        return ctx.xp.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        ga = grad.bmm(b.transpose(1, 2)) if ctx.needs_input_grad[0] else None
+        gb = a.transpose(1, 2).bmm(grad) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Mv(Op):
+    """y = A v;  dA = dy vᵀ (an outer product), dv = Aᵀ dy"""
+
+    @staticmethod
+    def forward(ctx, a, v):
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(a if need[1] else None, v if need[0] else None)
+        return a @ v
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, v = ctx.saved_tensors
+        ga = outer(grad, v) if ctx.needs_input_grad[0] else None
+        gv = a.t().mv(grad) if ctx.needs_input_grad[1] else None
+        return ga, gv
+
+
+class Dot(Op):
+    """s = Σ a_i b_i;  da = ds b, db = ds a"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
+        return ctx.xp.asarray(ctx.xp.dot(a, b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        ga = grad * b if ctx.needs_input_grad[0] else None
+        gb = grad * a if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Addmm(Op):
+    """Y = beta M + alpha A B (what nn.Linear computes);  dM = beta dY, dA = alpha dY Bᵀ, dB = alpha Aᵀ dY"""
+
+    @staticmethod
+    def forward(ctx, m, a, b, beta, alpha):
+        need = ctx.needs_input_grad
+        ctx.scales = (beta, alpha)
+        ctx.save_for_backward(a if need[2] else None, b if need[1] else None)
+        ab = a @ b
+        if alpha != 1:
+            ab *= ab.dtype.type(alpha)
+        if beta == 0:
+            return ab
+        ab += m if beta == 1 else m * m.dtype.type(beta)
+        return ab
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        beta, alpha = ctx.scales
+        need = ctx.needs_input_grad
+        g = grad if alpha == 1 else grad * alpha
+        gm = unbroadcast(grad if beta == 1 else grad * beta, ctx._in_shapes[0]) if need[0] else None
+        ga = g.mm(b.t()) if need[1] else None
+        gb = a.t().mm(g) if need[2] else None
+        return gm, ga, gb, None, None
+
+
+class SqueezeDim(Op):
+    """y = x without size-1 dim ``dim`` (a view); what matmul uses for 1-D @ 2-D"""
+
+    node_name = "SqueezeBackward4"
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return x.squeeze(dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.unsqueeze(ctx.dim), None
+
+
+# ---------------------------------------------------------------------- public functions
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """Matrix product of two 2-D tensors.
 
@@ -31,32 +166,381 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     >>> torch.mm(torch.ones(2, 3), torch.ones(3, 4)).shape
     torch.Size([2, 4])
     """
-    if input.ndim != 2 or mat2.ndim != 2:
-        bad = input if input.ndim != 2 else mat2
-        which = "self" if input.ndim != 2 else "mat2"
-        raise RuntimeError(f"{which} must be a matrix")
+    if input.ndim != 2:
+        raise RuntimeError(
+            "self must be a matrix\nhint: mm takes 2-D tensors; use matmul (@) for other ranks."
+        )
+    if mat2.ndim != 2:
+        raise RuntimeError(
+            "mat2 must be a matrix\nhint: mm takes 2-D tensors; use matmul (@) or mv for a vector."
+        )
     if input.shape[1] != mat2.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
-            f"{mat2.shape[0]}x{mat2.shape[1]})\n"
-            f"hint: the inner sizes must agree: {input.shape[1]} columns on the left vs "
-            f"{mat2.shape[0]} rows on the right."
-        )
-    if input.dtype != mat2.dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {input.dtype.name} != {mat2.dtype.name}"
-            if False
-            else f"expected mat1 and mat2 to have the same dtype, but got: {input.dtype.name} != {mat2.dtype.name}"
-        )
+        raise _shape_error(input.shape, mat2.shape)
+    _same_dtype(input, mat2)
     return Mm.apply(input, mat2)
 
 
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product: ``(b, n, m) @ (b, m, p) -> (b, n, p)``, no broadcasting.
+
+    >>> import learntorch as torch
+    >>> torch.bmm(torch.ones(5, 2, 3), torch.ones(5, 3, 4)).shape
+    torch.Size([5, 2, 4])
+    """
+    for name, t in (("batch1", input), ("batch2", mat2)):
+        if t.ndim != 3:
+            raise RuntimeError(
+                f"{name} must be a 3D tensor\nhint: bmm takes (batch, n, m); use matmul to broadcast."
+            )
+    want = [input.shape[0], input.shape[2]]
+    if [mat2.shape[0], mat2.shape[1]] != want:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: {want} but got: "
+            f"{[mat2.shape[0], mat2.shape[1]]}.\nhint: batch sizes must agree and the columns of each "
+            "left matrix must equal the rows of each right matrix."
+        )
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype.name.capitalize()} but found {mat2.dtype.name.capitalize()}\n"
+            "hint: convert one side, e.g. b.to(a.dtype)."
+        )
+    return Bmm.apply(input, mat2)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """Matrix-vector product ``(n, m) @ (m,) -> (n,)``.
+
+    >>> import learntorch as torch
+    >>> torch.mv(torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([1., 1.]))
+    tensor([3., 7.])
+    """
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}\n"
+            "hint: mv takes a 2-D matrix and a 1-D vector."
+        )
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
+            f"vec ({vec.shape[0]})\nhint: the vector's length must equal the matrix's number of columns."
+        )
+    if input.dtype is not vec.dtype:
+        n = input.dtype.name.capitalize()
+        v = vec.dtype.name.capitalize()
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {n}, {n}, and {v}\n"
+            "hint: convert one side, e.g. v.to(A.dtype)."
+        )
+    return Mv.apply(input, vec)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """Inner product of two 1-D tensors of equal length.
+
+    >>> import learntorch as torch
+    >>> torch.dot(torch.tensor([2, 3]), torch.tensor([2, 1]))
+    tensor(7)
+    """
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(
+            f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors\n"
+            "hint: dot takes two vectors; use matmul (@) for matrices."
+        )
+    if input.shape[0] != tensor.shape[0]:
+        n, m = input.shape[0], tensor.shape[0]
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number of "
+            f"elements, but got {n} and {m} elements respectively\nhint: both vectors need the same length."
+        )
+    if input.dtype is not tensor.dtype:
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, but found "
+            f"{input.dtype.name.capitalize()} and {tensor.dtype.name.capitalize()}\n"
+            "hint: convert one side, e.g. b.to(a.dtype)."
+        )
+    _not_bool("dot", input)
+    return Dot.apply(input, tensor)
+
+
+vdot = dot
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """Outer product ``(n,) x (m,) -> (n, m)``.
+
+    >>> import learntorch as torch
+    >>> torch.outer(torch.tensor([1, 2]), torch.tensor([1, 10]))
+    tensor([[ 1, 10],
+            [ 2, 20]])
+    """
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return mul(input.reshape(-1, 1), vec2)
+
+
+ger = outer
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts (a bias row).
+
+    >>> import learntorch as torch
+    >>> x, w, b = torch.ones(2, 3), torch.ones(3, 4), torch.tensor([0., 1., 2., 3.])
+    >>> torch.addmm(b, x, w)
+    tensor([[3., 4., 5., 6.],
+            [3., 4., 5., 6.]])
+    """
+    if mat1.ndim != 2:
+        raise RuntimeError(f"mat1 must be a matrix, got {mat1.ndim}-D tensor")
+    if mat2.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {mat2.ndim}-D tensor")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise _shape_error(mat1.shape, mat2.shape)
+    _same_dtype(mat1, mat2)
+    out_shape = [mat1.shape[0], mat2.shape[1]]
+    try:
+        if broadcast_shapes(input.shape, out_shape) != tuple(out_shape):
+            raise RuntimeError
+    except RuntimeError:
+        raise RuntimeError(_expand_message(tuple(input.shape), out_shape)) from None
+    return Addmm.apply(input, mat1, mat2, beta, alpha)
+
+
+def _expand_message(shape: tuple, target: list) -> str:
+    lead = len(target) - len(shape)
+    for i, s in enumerate(shape):
+        if s != 1 and s != target[i + lead]:
+            return (
+                f"The expanded size of the tensor ({target[i + lead]}) must match the existing size ({s}) at "
+                f"non-singleton dimension {i + lead}.  Target sizes: {target}.  Tensor sizes: {list(shape)}\n"
+                "hint: the bias must have one entry per output column."
+            )
+    return f"addmm: input of shape {list(shape)} cannot broadcast to {target}"
+
+
+# ---------------------------------------------------------------------- matmul
 def matmul(input: Tensor, other: Tensor) -> Tensor:
-    """``input @ other`` with PyTorch's rules for 1-D, 2-D and batched operands."""
-    if input.ndim == 2 and other.ndim == 2:
+    """``input @ other`` with PyTorch's rules for every rank.
+
+    1-D @ 1-D is a dot product, 2-D @ 2-D a matrix product, 1-D operands gain (then
+    lose) a dimension, and leading "batch" dimensions broadcast.
+
+    >>> import learntorch as torch
+    >>> (torch.ones(3) @ torch.ones(3)).shape, (torch.ones(2, 3) @ torch.ones(3)).shape
+    (torch.Size([]), torch.Size([2]))
+    >>> (torch.ones(5, 1, 2, 3) @ torch.ones(4, 3, 6)).shape
+    torch.Size([5, 4, 2, 6])
+    """
+    d1, d2 = input.ndim, other.ndim
+    if d1 == 0 or d2 == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D\n"
+            "hint: for a number times a tensor use * instead of @."
+        )
+    if d1 == 1 and d2 == 1:
+        return dot(input, other)
+    if d1 == 2 and d2 == 1:
+        return mv(input, other)
+    if d1 == 1 and d2 == 2:
+        return SqueezeDim.apply(mm(input.unsqueeze(0), other), 0)
+    if d1 == 2 and d2 == 2:
         return mm(input, other)
-    raise RuntimeError(f"matmul for {input.ndim}-D and {other.ndim}-D operands is not supported yet")
+    if _should_fold(input, other):
+        return _folded(input, other)
+    return _batched(input, other)
 
 
-_ = dtypes
-bind(mm=mm, matmul=matmul, __matmul__=matmul, __rmatmul__=lambda s, o: matmul(o, s))
+def _should_fold(a: Tensor, b: Tensor) -> bool:
+    """PyTorch folds ``(..., n, m) @ (m, p)`` into one mm when that costs no copy (or b needs grad)."""
+    a_larger = a.ndim >= b.ndim
+    big = a if a_larger else b.mT
+    small_dim = b.ndim if a_larger else a.ndim
+    if not (big.ndim >= 3 and small_dim <= 2):
+        return False
+    if (b if a_larger else a).requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if big.numel() == 0:
+        return True
+    shape, st = big.shape, big.stride()
+    return all(st[i] == st[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
+
+
+def _folded(a: Tensor, b: Tensor) -> Tensor:
+    from .shape import UnsafeView  # noqa: PLC0415
+
+    transpose = b.ndim > a.ndim
+    t1 = b.mT if transpose else a
+    t2 = (a.t() if a.ndim == 2 else a) if transpose else b
+    out_shape = tuple(t1.shape[:-1])
+    folded = t1.reshape(-1, t1.shape[-1])
+    if t2.ndim == 2:
+        out_shape += (t2.shape[1],)
+        out = UnsafeView.apply(mm(folded, t2), out_shape)
+    else:
+        out = UnsafeView.apply(mv(folded, t2), out_shape)
+    return out.mT.contiguous() if transpose else out
+
+
+def _batched(a: Tensor, b: Tensor) -> Tensor:
+    from .shape import UnsafeView  # noqa: PLC0415
+
+    d1, d2 = a.ndim, b.ndim
+    n = a.shape[-2] if d1 > 1 else 1
+    m1 = a.shape[-1]
+    m2 = b.shape[-2] if d2 > 1 else b.shape[0]
+    p = b.shape[-1] if d2 > 1 else 1
+    batch = broadcast_shapes(tuple(a.shape[: max(d1 - 2, 0)]), tuple(b.shape[: max(d2 - 2, 0)]))
+    nb = 1
+    for s in batch:
+        nb *= s
+    a3 = a.expand(batch + (n, m1)).reshape(nb, n, m1)
+    if d2 == 1:
+        b3 = b.expand(batch + (m2,)).reshape(nb, m2).unsqueeze(2)
+    else:
+        b3 = b.expand(batch + (m2, p)).reshape(nb, m2, p)
+    out_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
+    prod = bmm(a3, b3)
+    return UnsafeView.apply(prod.squeeze(-1) if d2 == 1 else prod, out_shape)
+
+
+# ---------------------------------------------------------------------- einsum
+class Einsum(Op):
+    """y = einsum(equation, *xs);  dx_k = einsum of dy with the other operands, back to x_k's indices"""
+
+    @staticmethod
+    def forward(ctx, spec, *arrays):
+        ins, out = spec
+        ctx.spec = spec
+        ctx.save_for_backward(*arrays)
+        eq = ",".join(ins) + "->" + out
+        return ctx.xp.asarray(ctx.xp.einsum(eq, *arrays, optimize=len(arrays) > 2))
+
+    @staticmethod
+    def backward(ctx, grad):
+        ins, out = ctx.spec
+        xs = ctx.saved_tensors
+        grads: list[Any] = [None]
+        for k in range(len(ins)):
+            if not ctx.needs_input_grad[k + 1]:
+                grads.append(None)
+                continue
+            grads.append(_einsum_grad(grad, out, xs, ins, k))
+        return tuple(grads)
+
+
+def _einsum_grad(grad: Tensor, out: str, xs: tuple, ins: list, k: int) -> Tensor:
+    """The gradient for operand ``k``: contract ``grad`` with the other operands."""
+    sub = ins[k]
+    sizes = {c: s for s_, x in zip(ins, xs) for c, s in zip(s_, x.shape)}
+    unique = "".join(dict.fromkeys(sub))
+    avail = set(out) | {c for j, s in enumerate(ins) if j != k for c in s}
+    kept = "".join(c for c in unique if c in avail)
+    others = [(s, x) for j, (s, x) in enumerate(zip(ins, xs)) if j != k]
+    g = _einsum_apply([out] + [s for s, _ in others], kept, [grad] + [x for _, x in others])
+    # letters only this operand had were summed away in forward: their gradient is a broadcast
+    if kept != unique:
+        for i, c in enumerate(unique):
+            if c not in kept:
+                g = g.unsqueeze(i)
+        g = g.expand(tuple(sizes[c] for c in unique))
+    # a repeated letter (a diagonal, 'ii') puts the gradient on that diagonal only: multiply by
+    # one identity matrix per extra copy of the letter, each copy renamed to a fresh letter
+    if unique != sub:
+        xp = backend.array_module(grad._data)
+        target = list(sub)
+        fresh = iter(_fresh_letters(set(sub), len(sub) - len(unique)))
+        spec_ins, eyes = [unique], []
+        for c in unique:
+            for p in [i for i, s in enumerate(sub) if s == c][1:]:
+                target[p] = next(fresh)
+                spec_ins.append(c + target[p])
+                eyes.append(Tensor._make(xp.eye(sizes[c], dtype=grad._data.dtype)))
+        g = _einsum_apply(spec_ins, "".join(target), [g, *eyes])
+    return g
+
+
+def _fresh_letters(used: set, n: int) -> list[str]:
+    pool = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
+    return pool[:n]
+
+
+def _einsum_apply(ins: list, out: str, operands: list) -> Tensor:
+    return Einsum.apply((tuple(ins), out), *operands)
+
+
+def _parse_einsum(equation: str, shapes: list) -> tuple[list, str]:
+    """Explicit subscripts for every operand (ellipses spelled out) and for the output."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    ins = lhs.split(",")
+    if len(ins) > len(shapes):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    if len(ins) < len(shapes):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    used = set(eq) - set(".,->")
+    ell_rank = 0
+    for sub, shape in zip(ins, shapes):
+        n_letters = len(sub.replace("...", ""))
+        if "..." in sub:
+            ell_rank = max(ell_rank, len(shape) - n_letters)
+        elif n_letters != len(shape):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({n_letters}) does not match the number "
+                f"of dimensions ({len(shape)}) for operand {ins.index(sub)} and no ellipsis was given"
+            )
+    ell = "".join(_fresh_letters(used, ell_rank))
+    explicit = []
+    for sub, shape in zip(ins, shapes):
+        if "..." in sub:
+            k = len(shape) - len(sub.replace("...", ""))
+            sub = sub.replace("...", ell[ell_rank - k :])
+        explicit.append(sub)
+    if arrow:
+        out = rhs.replace("...", ell)
+    else:
+        counts: dict[str, int] = {}
+        for c in "".join(explicit):
+            counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    return explicit, out
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Einstein summation: name every dimension with a letter; letters missing from the output are summed.
+
+    >>> import learntorch as torch
+    >>> a, b = torch.ones(2, 3), torch.ones(3, 4)
+    >>> torch.einsum('ij,jk->ik', a, b).shape, torch.einsum('ii->i', torch.eye(3))
+    (torch.Size([2, 4]), tensor([1., 1., 1.]))
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ins, out = _parse_einsum(equation, [tuple(t.shape) for t in operands])
+    sizes: dict[str, int] = {}
+    for k, (sub, t) in enumerate(zip(ins, operands)):
+        for c, s in zip(sub, t.shape):
+            if c in sizes and s != sizes[c] and 1 not in (s, sizes[c]):
+                raise RuntimeError(
+                    f"einsum(): subscript {c} has size {s} for operand {k} which does not broadcast with "
+                    f"previously seen size {sizes[c]}\nhint: dimensions named by the same letter must match."
+                )
+            sizes[c] = s if c not in sizes or sizes[c] == 1 else sizes[c]
+    # broadcast size-1 dimensions up front (views), so the backward sees full-size operands
+    ops = []
+    for sub, t in zip(ins, operands):
+        full = tuple(sizes[c] for c in sub)
+        ops.append(t if tuple(t.shape) == full else t.expand(full))
+    result = _einsum_apply(ins, out, ops)
+    contracted = any(c not in out for sub in ins for c in sub)
+    if len(ops) >= 2 and contracted and result.requires_grad:
+        return result.view(tuple(result.shape))  # torch shows ViewBackward0 on top of its bmm path
+    return result
+
+
+bind(
+    mm=mm, bmm=bmm, mv=mv, dot=dot, vdot=vdot, outer=outer, ger=ger, addmm=addmm, matmul=matmul,
+    __matmul__=matmul, __rmatmul__=lambda s, o: matmul(o, s),
+)  # fmt: skip
