@@ -1,0 +1,677 @@
+"""Pooling and resampling: window views plus a reduction.
+
+Max and average pooling look at the padded input through the same strided window
+view as convolution (:func:`learntorch.ops.conv._windows`) and reduce over the
+kernel axes. Their backward passes go the other way:
+
+* max pooling remembers *where* each maximum came from (``indices``, a flat
+  position in each input plane, exactly PyTorch's ``return_indices``) and scatters
+  the gradient back to those positions in one ``bincount``;
+* average pooling spreads ``dy / divisor`` over each window with
+  :func:`learntorch.ops.conv._col2im` (a loop over kernel positions).
+
+Adaptive average pooling and interpolation (nearest, linear, bilinear) are
+*linear and separable*: along each spatial dimension they multiply by a small
+``(out, in)`` matrix. The backward multiplies by its transpose.
+
+The 1-D forms unsqueeze to 2-D and squeeze back, as PyTorch does (so their
+``grad_fn`` is ``SqueezeBackward1`` there too).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import backend
+from ..autograd.function import Op
+from ..tensor import Tensor
+from .conv import _col2im, _crop, _ntuple, _prod, _windows
+
+__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
+           "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+           "max_unpool1d", "max_unpool2d", "interpolate"]  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------
+# gathering from / scattering into flattened planes (the indices of max pooling)
+# --------------------------------------------------------------------------------------
+def _scatter_add(src: Any, idx: Any, plane: tuple) -> Any:
+    """out[n, c, idx[n, c, j]] += src[n, c, j], with out of shape (N, C, *plane)."""
+    xp = backend.array_module(src)
+    n, c = src.shape[:2]
+    p = _prod(plane)
+    flat = (xp.arange(n * c).reshape(n * c, 1) * p + idx.reshape(n * c, -1)).ravel()
+    out = xp.bincount(flat, weights=src.ravel(), minlength=n * c * p)
+    return out.astype(src.dtype, copy=False).reshape(n, c, *plane)
+
+
+class PlaneScatter(Op):
+    """y[n, c, idx] += x;  dx = dy[n, c, idx]"""
+
+    @staticmethod
+    def forward(ctx, src, idx, plane):
+        ctx.idx = idx
+        return _scatter_add(src, idx, plane)
+
+    @staticmethod
+    def backward(ctx, g):
+        return PlaneGather.apply(g, ctx.idx), None, None
+
+
+class PlaneGather(Op):
+    """y = x[n, c, idx] (flat positions in each plane);  dx = scatter-add of dy"""
+
+    @staticmethod
+    def forward(ctx, x, idx):
+        xp = backend.array_module(x)
+        ctx.idx, ctx.plane = idx, x.shape[2:]
+        n, c = x.shape[:2]
+        flat = xp.take_along_axis(x.reshape(n, c, -1), idx.reshape(n, c, -1), axis=2)
+        return flat.reshape(idx.shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return PlaneScatter.apply(g, ctx.idx, ctx.plane), None
+
+
+# --------------------------------------------------------------------------------------
+# max pooling
+# --------------------------------------------------------------------------------------
+def _pool_out(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """PyTorch's pooling output size; in ceil mode the last window must start inside the input."""
+    num = size + 2 * p - d * (k - 1) - 1
+    out = (-(-num // s) if ceil_mode else num // s) + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _padded_for(size: int, out: int, k: int, s: int, p: int, d: int) -> tuple[int, int]:
+    """(low, high) padding so that ``out`` windows fit (ceil mode may need extra on the right)."""
+    need = (out - 1) * s + d * (k - 1) + 1
+    return p, max(p, need - size - p)
+
+
+def _max_pool_arrays(x: Any, ks: tuple, st: tuple, pd: tuple, dl: tuple, out: tuple) -> tuple[Any, Any]:
+    xp = backend.array_module(x)
+    nd = len(ks)
+    n, c = x.shape[:2]
+    size = x.shape[2:]
+    pads = [_padded_for(size[i], out[i], ks[i], st[i], pd[i], dl[i]) for i in range(nd)]
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xpad = xp.pad(x, [(0, 0), (0, 0), *pads], constant_values=low) if any(a or b for a, b in pads) else x
+    win = _windows(xpad, ks, st, dl, out).reshape(n, c, *out, _prod(ks))  # one copy: the windows
+    k = win.argmax(axis=-1)  # first maximum in scan order, like PyTorch
+    y = xp.take_along_axis(win, k[..., None], axis=-1)[..., 0]
+    # where in the (unpadded) input plane each maximum sits
+    flat = xp.zeros(k.shape, dtype=np.int64)
+    kk = k
+    for i in reversed(range(nd)):
+        ki = kk % ks[i]
+        kk = kk // ks[i]
+        oi = xp.arange(out[i]).reshape((-1,) + (1,) * (nd - 1 - i))
+        pos = oi * st[i] - pd[i] + ki * dl[i]
+        flat += pos * _prod(size[i + 1 :])
+    return y, flat
+
+
+class MaxPoolWithIndices(Op):
+    """y = max over each window, idx = where it was;  dx = dy scattered to idx"""
+
+    @staticmethod
+    def forward(ctx, x, ks, st, pd, dl, out):
+        y, idx = _max_pool_arrays(x, ks, st, pd, dl, out)
+        ctx.idx, ctx.plane = idx, x.shape[2:]
+        ctx.non_differentiable = {1}
+        return y, idx
+
+    @staticmethod
+    def backward(ctx, gy, _gidx):
+        return PlaneScatter.apply(gy, ctx.idx, ctx.plane), None, None, None, None, None
+
+
+class MaxPool2DWithIndices(MaxPoolWithIndices):
+    pass
+
+
+class MaxPool3DWithIndices(MaxPoolWithIndices):
+    pass
+
+
+def _pool_args(name: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+               ceil_mode: bool) -> tuple:  # fmt: skip
+    if x.ndim not in (nd + 1, nd + 2) or x.numel() == 0:
+        raise RuntimeError(
+            f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input\n"
+            f"hint: {name} wants (batch, channels, {'height, width' if nd == 2 else '...'}); add missing "
+            "dimensions with .unsqueeze(0)."
+        )
+    ks = _ntuple(kernel_size, nd)
+    st = _ntuple(stride, nd) if stride is not None and stride != [] and stride != () else ks
+    pd = _ntuple(padding, nd)
+    dl = _ntuple(dilation, nd)
+    for k, p, d in zip(ks, pd, dl):
+        if p > ((k - 1) * d + 1) // 2:
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} and "
+                f"dilation={d}\n"
+                "hint: padding may be at most half the (dilated) kernel, or a window could see only padding."
+            )
+    size = x.shape[-nd:]
+    out = tuple(_pool_out(size[i], ks[i], st[i], pd[i], dl[i], ceil_mode) for i in range(nd))
+    if any(o <= 0 for o in out):
+        lead = x.shape[-nd - 1]
+        raise RuntimeError(
+            f"Given input size: ({'x'.join(str(s) for s in (lead, *size))}). Calculated output size: "
+            f"({'x'.join(str(s) for s in (lead, *out))}). Output size is too small\n"
+            "hint: the input is smaller than the pooling window; use a smaller kernel or pool earlier less."
+        )
+    return ks, st, pd, dl, out
+
+
+def _max_pool(nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool, return_indices: bool) -> Any:  # fmt: skip
+    ks, st, pd, dl, out = _pool_args(
+        f"max_pool{nd}d", input, nd, kernel_size, stride, padding, dilation, ceil_mode
+    )
+    unbatched = input.ndim == nd + 1
+    x = input.unsqueeze(0) if unbatched else input
+    op = MaxPool2DWithIndices if nd == 2 else MaxPool3DWithIndices
+    y, idx = op.apply(x, ks, st, pd, dl, out)
+    if unbatched:
+        y, idx = y.squeeze(0), idx.squeeze(0)
+    return (y, idx) if return_indices else y
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:  # fmt: skip
+    """The largest value in each window (note 003 §3.3, note 000 §MaxPool2d).
+
+    ``stride`` defaults to ``kernel_size``; with ``ceil_mode=True`` a last, partial
+    window is kept. The note's 5×5 example:
+
+    >>> import learntorch as torch
+    >>> x = torch.tensor([[1., 2, 0, 3, 1], [0, 1, 2, 3, 1], [1, 2, 1, 0, 0],
+    ...                   [5, 2, 3, 1, 1], [2, 1, 0, 1, 1]]).reshape(-1, 1, 5, 5)
+    >>> max_pool2d(x, 3, ceil_mode=True)
+    tensor([[[[2., 3.],
+              [5., 1.]]]])
+    >>> max_pool2d(x, 3)
+    tensor([[[[2.]]]])
+    """
+    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:  # fmt: skip
+    """3-D max pooling over (N, C, D, H, W)."""
+    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:  # fmt: skip
+    """1-D max pooling over (N, C, L): a 2-D pooling of height 1.
+
+    >>> import learntorch as torch
+    >>> max_pool1d(torch.tensor([[[1., 3., 2., 5., 4.]]]), 2)
+    tensor([[[3., 5.]]])
+    """
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"max_pool1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    x = input.unsqueeze(-2)
+    st = None if stride is None or stride == [] or stride == () else (1, *_ntuple(stride, 1))
+    r = _max_pool(2, x, (1, *_ntuple(kernel_size, 1)), st, (0, *_ntuple(padding, 1)),
+                  (1, *_ntuple(dilation, 1)), ceil_mode, True)  # fmt: skip
+    y, idx = r[0].squeeze(-2), r[1].squeeze(-2)
+    return (y, idx) if return_indices else y
+
+
+# --------------------------------------------------------------------------------------
+# average pooling
+# --------------------------------------------------------------------------------------
+def _avg_divisor(xp: Any, size: tuple, ks: tuple, st: tuple, pd: tuple, out: tuple, include_pad: bool,
+                 override: int | None, dtype: Any) -> Any:  # fmt: skip
+    """How many elements each output averages over, shaped (*out) (PyTorch's rule)."""
+    if override:
+        return xp.asarray(override, dtype=dtype)
+    div = None
+    for i in range(len(ks)):
+        start = np.arange(out[i]) * st[i] - pd[i]
+        end = np.minimum(start + ks[i], size[i] + pd[i])
+        n = end - start if include_pad else np.minimum(end, size[i]) - np.maximum(start, 0)
+        n = n.reshape((-1,) + (1,) * (len(ks) - 1 - i))
+        div = n if div is None else div * n
+    return xp.asarray(div, dtype=dtype)
+
+
+class AvgPool(Op):
+    """y = Σ(window) / divisor;  dx = dy / divisor spread back over each window"""
+
+    @staticmethod
+    def forward(ctx, x, ks, st, pd, out, include_pad, override):
+        xp = backend.array_module(x)
+        nd = len(ks)
+        size = x.shape[2:]
+        pads = [_padded_for(size[i], out[i], ks[i], st[i], pd[i], 1) for i in range(nd)]
+        ctx.args = (size, ks, st, pd, out, include_pad, override)
+        xpad = xp.pad(x, [(0, 0), (0, 0), *pads])
+        win = _windows(xpad, ks, st, (1,) * nd, out)
+        div = _avg_divisor(xp, size, ks, st, pd, out, include_pad, override, x.dtype)
+        s = win.sum(axis=tuple(range(2 + nd, 2 + 2 * nd)))
+        return (s / div).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return AvgPoolAdjoint.apply(gy, *ctx.args), None, None, None, None, None, None
+
+
+class AvgPoolAdjoint(Op):
+    """dx = dy / divisor spread over each window (the adjoint of AvgPool);  its adjoint is AvgPool"""
+
+    @staticmethod
+    def forward(ctx, gy, size, ks, st, pd, out, include_pad, override):
+        xp = backend.array_module(gy)
+        nd = len(ks)
+        ctx.args = (ks, st, pd, out, include_pad, override)
+        div = _avg_divisor(xp, size, ks, st, pd, out, include_pad, override, gy.dtype)
+        g = (gy / div).astype(gy.dtype, copy=False)
+        cols = xp.broadcast_to(g.reshape(*g.shape, *(1,) * nd), (*g.shape, *ks))
+        pads = [_padded_for(size[i], out[i], ks[i], st[i], pd[i], 1) for i in range(nd)]
+        padded = tuple(size[i] + pads[i][0] + pads[i][1] for i in range(nd))
+        img = _col2im(cols, padded, st, (1,) * nd)
+        return xp.ascontiguousarray(_crop(img, pads, size))
+
+    @staticmethod
+    def backward(ctx, gg):
+        return (AvgPool.apply(gg, *ctx.args), *(None,) * 7)
+
+
+class AvgPool2D(AvgPool):
+    pass
+
+
+class AvgPool3D(AvgPool):
+    pass
+
+
+def _avg_pool(nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
+              count_include_pad: bool, divisor_override: int | None) -> Tensor:  # fmt: skip
+    if input.ndim not in (nd + 1, nd + 2):
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-input.ndim}, {input.ndim - 1}], but got "
+            f"{-nd - 1})\nhint: avg_pool{nd}d wants (batch, channels, ...) input."
+        )
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    ks, st, pd, _, out = _pool_args(f"avg_pool{nd}d", input, nd, kernel_size, stride, padding, 1, ceil_mode)
+    unbatched = input.ndim == nd + 1
+    x = input.unsqueeze(0) if unbatched else input
+    op = AvgPool2D if nd == 2 else AvgPool3D
+    y = op.apply(x, ks, st, pd, out, bool(count_include_pad), divisor_override)
+    return y.squeeze(0) if unbatched else y
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:  # fmt: skip
+    """The mean of each window; padded zeros count unless ``count_include_pad=False``.
+
+    >>> import learntorch as torch
+    >>> avg_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
+    return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:  # fmt: skip
+    """3-D average pooling over (N, C, D, H, W)."""
+    return _avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:  # fmt: skip
+    """1-D average pooling over (N, C, L), as a 2-D pooling of height 1."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"avg_pool1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    st = None if stride is None or stride == [] or stride == () else (1, *_ntuple(stride, 1))
+    y = _avg_pool(2, input.unsqueeze(-2), (1, *_ntuple(kernel_size, 1)), st, (0, *_ntuple(padding, 1)),
+                  ceil_mode, count_include_pad, None)  # fmt: skip
+    return y.squeeze(-2)
+
+
+# --------------------------------------------------------------------------------------
+# separable linear resampling: adaptive average pooling and interpolation
+# --------------------------------------------------------------------------------------
+def _apply_along(x: Any, mats: tuple) -> Any:
+    """Multiply the trailing ``len(mats)`` dimensions of ``x`` by ``mats[i]`` (out_i, in_i), last dim first."""
+    xp = backend.array_module(x)
+    nd = len(mats)
+    for i in reversed(range(nd)):
+        ax = x.ndim - nd + i
+        x = xp.moveaxis(xp.tensordot(x, mats[i], axes=([ax], [1])), -1, ax)
+    return xp.ascontiguousarray(x)
+
+
+class Resample(Op):
+    """y = x ×ᵢ Mᵢ along each spatial dim;  dx = dy ×ᵢ Mᵢᵀ"""
+
+    @staticmethod
+    def forward(ctx, x, mats):
+        ctx.mats = mats
+        return _apply_along(x, mats)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return ResampleAdjoint.apply(gy, ctx.mats), None
+
+
+class ResampleAdjoint(Op):
+    """dx = dy ×ᵢ Mᵢᵀ (the adjoint of Resample);  its own adjoint is Resample"""
+
+    @staticmethod
+    def forward(ctx, gy, mats):
+        ctx.mats = mats
+        return _apply_along(gy, tuple(m.T for m in mats))
+
+    @staticmethod
+    def backward(ctx, g):
+        return Resample.apply(g, ctx.mats), None
+
+
+def _resample_op(name: str) -> type[Op]:
+    return type(name, (Resample,), {"node_name": f"{name}Backward0", "__doc__": Resample.__doc__})
+
+
+_OPS = {name: _resample_op(name) for name in (
+    "AdaptiveAvgPool2D", "AdaptiveAvgPool3D", "UpsampleNearest1D", "UpsampleNearest2D", "UpsampleNearest3D",
+    "UpsampleLinear1D", "UpsampleBilinear2D", "UpsampleTrilinear3D")}  # fmt: skip
+
+
+def _adaptive_matrix(xp: Any, n_in: int, n_out: int, dtype: Any) -> Any:
+    """Row o averages input[floor(o·in/out) : ceil((o+1)·in/out)]."""
+    m = np.zeros((n_out, n_in), dtype=dtype)
+    for o in range(n_out):
+        s, e = (o * n_in) // n_out, -(-((o + 1) * n_in) // n_out)
+        m[o, s:e] = 1 / (e - s)
+    return xp.asarray(m)
+
+
+def _adaptive_size(output_size: Any, in_size: tuple) -> tuple:
+    nd = len(in_size)
+    out = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * nd
+    return tuple(in_size[i] if o is None else int(o) for i, o in enumerate(out))
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average pooling whose windows adapt so the output is ``output_size`` (note 000 §AdaptiveAvgPool2d).
+
+    >>> import learntorch as torch
+    >>> adaptive_avg_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
+    return _adaptive_avg(2, input, output_size)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """1-D adaptive average pooling over (N, C, L)."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(input.shape)}")
+    return _adaptive_avg(2, input.unsqueeze(-2), (1, *_ntuple(output_size, 1))).squeeze(-2)
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
+    """3-D adaptive average pooling over (N, C, D, H, W)."""
+    return _adaptive_avg(3, input, output_size)
+
+
+def _adaptive_avg(nd: int, input: Tensor, output_size: Any) -> Tensor:
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"adaptive_avg_pool{nd}d(): Expected {nd + 1}D or {nd + 2}D tensor, but got {list(input.shape)}"
+        )
+    in_size = tuple(input.shape[-nd:])
+    out = _adaptive_size(output_size, in_size)
+    if all(o == 1 for o in out):  # PyTorch takes a plain mean here (grad_fn MeanBackward1)
+        return input.mean(dim=tuple(range(-nd, 0)), keepdim=True)
+    xp = backend.array_module(input._data)
+    mats = tuple(_adaptive_matrix(xp, in_size[i], out[i], input._data.dtype) for i in range(nd))
+    return _OPS[f"AdaptiveAvgPool{nd}D"].apply(input, mats)
+
+
+class AdaptiveMaxPool2D(Op):
+    """y = max over variable-size windows, idx = where;  dx = dy scattered to idx"""
+
+    @staticmethod
+    def forward(ctx, x, out):
+        xp = backend.array_module(x)
+        h, w = x.shape[-2:]
+        oh, ow = out
+        # max along W for each output column (a loop over output columns, not pixels) ...
+        vals, cols = [], []
+        for o in range(ow):
+            s, e = (o * w) // ow, -(-((o + 1) * w) // ow)
+            a = x[..., s:e].argmax(axis=-1)
+            vals.append(xp.take_along_axis(x[..., s:e], a[..., None], axis=-1)[..., 0])
+            cols.append(a + s)
+        v, c = xp.stack(vals, axis=-1), xp.stack(cols, axis=-1)  # (N, C, H, OW)
+        # ... then along H for each output row
+        ys, idxs = [], []
+        for o in range(oh):
+            s, e = (o * h) // oh, -(-((o + 1) * h) // oh)
+            r = v[..., s:e, :].argmax(axis=-2)
+            ys.append(xp.take_along_axis(v[..., s:e, :], r[..., None, :], axis=-2)[..., 0, :])
+            col = xp.take_along_axis(c[..., s:e, :], r[..., None, :], axis=-2)[..., 0, :]
+            idxs.append((r + s) * w + col)
+        y = xp.stack(ys, axis=-2)
+        idx = xp.stack(idxs, axis=-2).astype(np.int64)
+        ctx.idx, ctx.plane = idx, x.shape[2:]
+        ctx.non_differentiable = {1}
+        return y, idx
+
+    @staticmethod
+    def backward(ctx, gy, _gidx):
+        return PlaneScatter.apply(gy, ctx.idx, ctx.plane), None
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max pooling whose windows adapt so the output is ``output_size``.
+
+    >>> import learntorch as torch
+    >>> adaptive_max_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
+    unbatched = input.ndim == 3
+    x = input.unsqueeze(0) if unbatched else input
+    out = _adaptive_size(output_size, tuple(x.shape[-2:]))
+    y, idx = AdaptiveMaxPool2D.apply(x, out)
+    if unbatched:
+        y, idx = y.squeeze(0), idx.squeeze(0)
+    return (y, idx) if return_indices else y
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """1-D adaptive max pooling over (N, C, L)."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: {list(input.shape)}")
+    y, idx = adaptive_max_pool2d(input.unsqueeze(-2), (1, *_ntuple(output_size, 1)), True)
+    y, idx = y.squeeze(-2), idx.squeeze(-2)
+    return (y, idx) if return_indices else y
+
+
+# --------------------------------------------------------------------------------------
+# max unpooling
+# --------------------------------------------------------------------------------------
+class MaxUnpool2D(PlaneScatter):
+    """y[n, c, idx] = x (zeros elsewhere);  dx = dy[n, c, idx]"""
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:  # fmt: skip
+    """Put each value back where ``max_pool2d(..., return_indices=True)`` found it; zeros elsewhere.
+
+    >>> import learntorch as torch
+    >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
+    >>> y, idx = max_pool2d(x, 2, return_indices=True)
+    >>> max_unpool2d(y, idx, 2)
+    tensor([[[[0., 0.],
+              [0., 4.]]]])
+    """
+    return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 output_size: Any = None) -> Tensor:  # fmt: skip
+    """1-D max unpooling."""
+    return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)
+
+
+def _max_unpool(nd: int, input: Tensor, indices: Tensor, kernel_size: Any, stride: Any, padding: Any,
+                output_size: Any) -> Tensor:  # fmt: skip
+    ks = _ntuple(kernel_size, nd)
+    st = _ntuple(stride, nd) if stride is not None else ks
+    pd = _ntuple(padding, nd)
+    in_size = input.shape[-nd:]
+    default = tuple((in_size[i] - 1) * st[i] - 2 * pd[i] + ks[i] for i in range(nd))
+    if output_size is None:
+        out = default
+    else:
+        out = tuple(output_size)[-nd:]
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(
+            f"Expected shape of indices to be same as that of the input tensor ({list(input.shape)}) but got "
+            f"indices tensor with shape: {list(indices.shape)}"
+        )
+    unbatched = input.ndim == nd + 1
+    x = input.unsqueeze(0) if unbatched else input
+    idx = indices._data[None] if unbatched else indices._data
+    if nd == 1:
+        x = x.unsqueeze(-2)
+        idx = idx[..., None, :]
+        out = (1, *out)
+    bad = (idx < 0) | (idx >= _prod(out))
+    if bad.any():
+        i = int(idx[bad].ravel()[0])
+        raise RuntimeError(
+            f"Found an invalid max index: {i} (output volumes are of size {'x'.join(map(str, out))}"
+        )
+    y = MaxUnpool2D.apply(x, idx, tuple(out))
+    if nd == 1:
+        y = y.squeeze(-2)
+    return y.squeeze(0) if unbatched else y
+
+
+# --------------------------------------------------------------------------------------
+# interpolate
+# --------------------------------------------------------------------------------------
+def _nearest_matrix(n_in: int, n_out: int, scale: float | None) -> Any:
+    """One-hot rows: output o copies input min(⌊o·scale⌋, in−1), computed in float32 like PyTorch."""
+    s = np.float32(scale) if scale is not None else np.float32(n_in) / np.float32(n_out)
+    src = np.minimum(np.floor(np.arange(n_out, dtype=np.float32) * s).astype(np.int64), n_in - 1)
+    m = np.zeros((n_out, n_in))
+    m[np.arange(n_out), src] = 1
+    return m
+
+
+def _linear_matrix(n_in: int, n_out: int, scale: float | None, align_corners: bool, dt: Any) -> Any:
+    """Two weights per row, (1−λ) and λ, on the neighbours of the source coordinate (PyTorch's formula)."""
+    f = dt.type
+    if align_corners:
+        s = f(n_in - 1) / f(n_out - 1) if n_out > 1 else f(0)
+        src = s * np.arange(n_out, dtype=dt)
+    else:
+        s = f(scale) if scale is not None else f(n_in) / f(n_out)
+        src = np.maximum(s * (np.arange(n_out, dtype=dt) + f(0.5)) - f(0.5), f(0))
+    i0 = src.astype(np.int64)
+    i1 = i0 + (i0 < n_in - 1)
+    lam = (src - i0).astype(dt)
+    m = np.zeros((n_out, n_in), dtype=dt)
+    rows = np.arange(n_out)
+    m[rows, i0] += f(1) - lam
+    m[rows, i1] += lam
+    return m
+
+
+_INTERP_DIMS = {"nearest": None, "linear": 1, "bilinear": 2, "trilinear": 3}
+
+
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:  # fmt: skip
+    """Resize the spatial dimensions by ``size`` or ``scale_factor`` (nearest, linear, bilinear, trilinear).
+
+    >>> import learntorch as torch
+    >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
+    >>> interpolate(x, scale_factor=2)
+    tensor([[[[1., 1., 2., 2.],
+              [1., 1., 2., 2.],
+              [3., 3., 4., 4.],
+              [3., 3., 4., 4.]]]])
+    >>> interpolate(x, size=3, mode="bilinear", align_corners=True)
+    tensor([[[[1.0000, 1.5000, 2.0000],
+              [2.0000, 2.5000, 3.0000],
+              [3.0000, 3.5000, 4.0000]]]])
+    """
+    if mode not in _INTERP_DIMS:
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: "
+            f"nearest | linear | bilinear | trilinear (got {mode})\n"
+            "hint: learntorch implements the nearest, linear, bilinear and trilinear modes."
+        )
+    nd = input.ndim - 2
+    if nd < 1 or nd > 3:
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: "
+            f"nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})"
+        )
+    want = _INTERP_DIMS[mode]
+    if want is not None and want != nd:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {want + 2}D input")
+    if mode == "nearest" and align_corners is not None:
+        raise ValueError(
+            "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | "
+            "trilinear"
+        )
+    if antialias:
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D tensor as input"
+        )
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    in_size = tuple(input.shape[2:])
+    scales: tuple = (None,) * nd
+    if size is not None:
+        out = tuple(int(s) for s in size) if isinstance(size, (tuple, list)) else (int(size),) * nd
+        if len(out) != nd:
+            raise ValueError(
+                f"Input and output must have the same number of spatial dimensions, but got input with spatial "
+                f"dimensions of {list(in_size)} and output size of {out}. Please provide input tensor in "
+                "(N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format."
+            )
+    elif scale_factor is not None:
+        sf = tuple(float(s) for s in scale_factor) if isinstance(scale_factor, (tuple, list)) else (
+            (float(scale_factor),) * nd)  # fmt: skip
+        out = tuple(math.floor(in_size[i] * sf[i]) for i in range(nd))
+        if not recompute_scale_factor:
+            scales = tuple(1.0 / s for s in sf)
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    xp = backend.array_module(input._data)
+    dt = input._data.dtype
+    if mode == "nearest":
+        mats = tuple(xp.asarray(_nearest_matrix(in_size[i], out[i], scales[i]), dtype=dt) for i in range(nd))
+        op = _OPS[f"UpsampleNearest{nd}D"]
+    else:
+        ac = bool(align_corners)
+        mats = tuple(
+            xp.asarray(_linear_matrix(in_size[i], out[i], scales[i], ac, np.dtype(dt))) for i in range(nd)
+        )
+        op = _OPS[{1: "UpsampleLinear1D", 2: "UpsampleBilinear2D", 3: "UpsampleTrilinear3D"}[nd]]
+    return op.apply(input, mats)
