@@ -52,14 +52,18 @@ Training helpers (d2l, note 000 §8)
 0.0013
 """
 
+from .grads import GradientInspector, Issue, Report
 from .graph import Graph, ModuleTrace, graph, graph_of, trace
-from .live import Accumulator, Animator, Timer, is_headless
+from .live import Accumulator, Animator, FigureView, Timer, is_headless
 from .memory import MemoryPicture, memory
+from .summary import LayerRow, ModelSummary, summary
 from .train import accuracy, evaluate_accuracy, evaluate_accuracy_gpu, train, train_ch6, try_gpu
 
 __all__ = [
     "Graph", "ModuleTrace", "graph", "graph_of", "trace",
     "MemoryPicture", "memory",
+    "summary", "ModelSummary", "LayerRow",
+    "GradientInspector", "Report", "Issue", "FigureView",
     "Animator", "Timer", "Accumulator", "is_headless",
     "accuracy", "evaluate_accuracy", "evaluate_accuracy_gpu", "try_gpu", "train_ch6", "train",
 ]  # fmt: skip

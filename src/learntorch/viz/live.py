@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["Animator", "Timer", "Accumulator", "is_headless"]
+__all__ = ["Animator", "Timer", "Accumulator", "FigureView", "is_headless"]
 
 
 def is_headless() -> bool:
@@ -117,6 +117,30 @@ class _PNG:
 
     def _repr_png_(self) -> bytes:
         return self.data
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class FigureView:
+    """A matplotlib Figure that shows itself as PNG in notebooks (no pyplot needed)."""
+
+    def __init__(self, figure: Any, text: str = "<figure>") -> None:
+        self.figure = figure
+        self.text = text
+
+    def png(self, dpi: int = 100) -> bytes:
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=dpi)
+        return buf.getvalue()
+
+    def _repr_png_(self) -> bytes:
+        return self.png()
+
+    def save(self, path: str) -> str:
+        """Write PNG, SVG or PDF (by suffix); returns the path."""
+        self.figure.savefig(path, dpi=120)
+        return str(path)
 
     def __repr__(self) -> str:
         return self.text
