@@ -16,7 +16,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import autograd, cuda, dtypes, ops, serialization
+from . import autograd, cuda, dtypes, ops, random, serialization
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
 from .creation import (
@@ -29,6 +29,7 @@ from .creation import (
     full,
     full_like,
     linspace,
+    logspace,
     ones,
     ones_like,
     tensor,
@@ -166,6 +167,25 @@ from .ops.reduce import (
     var_mean,
 )
 from .ops.shape import flatten, permute, reshape, squeeze, t, transpose, unflatten, unsqueeze
+from .random import (
+    Generator,
+    bernoulli,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
+)
 from .serialization import load, save
 from .tensor import Size, Tensor, is_tensor
 
@@ -176,10 +196,13 @@ float = float  # noqa: PLW0127 - torch.float is float32 (re-exported on purpose)
 __all__ = [
     "optim",
     "save", "load", "serialization",
+    "random", "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
+    "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
+    "rand_like", "randn_like", "randint_like",
     "Size", "Tensor", "autograd", "cuda", "device", "dtype", "dtypes", "is_tensor",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
     "tensor", "as_tensor", "from_numpy", "empty", "zeros", "ones", "full", "eye", "arange",
-    "linspace", "zeros_like", "ones_like", "empty_like", "full_like",
+    "linspace", "logspace", "zeros_like", "ones_like", "empty_like", "full_like",
     "bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
     "half", "float", "double", "short", "int", "long", "get_default_dtype", "set_default_dtype",
     "promote_types", "result_type",
