@@ -51,3 +51,55 @@ __all__ += [
 ]  # fmt: skip
 
 # --- section B: conv, pool, norm, dropout, embedding, rnn, attention, interpolation (nn-layers work) ---
+from ..ops.conv import (  # noqa: E402
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
+from ..ops.embedding import embedding  # noqa: E402
+from ..ops.norm import batch_norm, group_norm, layer_norm  # noqa: E402
+from ..ops.pool import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    interpolate,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+)
+from ._functional_layers import (  # noqa: E402
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    scaled_dot_product_attention,
+)
+from ._functional_rnn import multi_head_attention_forward  # noqa: E402
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: ANN001, ANN201
+    """Deprecated alias of :func:`interpolate` (kept because older code calls it)."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+__all__ += [
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "unfold", "fold",
+    "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool1d",
+    "max_unpool2d", "interpolate", "upsample", "batch_norm", "layer_norm", "group_norm", "embedding",
+    "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "scaled_dot_product_attention",
+    "multi_head_attention_forward",
+]  # fmt: skip
