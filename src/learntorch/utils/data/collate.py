@@ -92,7 +92,7 @@ def _same_sequence(like: Any, values: list) -> Any:
         return values
 
 
-def collate(batch: list, *, collate_fn_map: dict[Any, Callable] | None = None) -> Any:
+def collate(batch: Any, *, collate_fn_map: dict[Any, Callable] | None = None) -> Any:
     """Collate ``batch`` recursively; ``collate_fn_map`` maps element types to leaf collators."""
     elem = batch[0]
     kind = type(elem)
@@ -106,7 +106,7 @@ def collate(batch: list, *, collate_fn_map: dict[Any, Callable] | None = None) -
         values = {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map) for key in elem}
         return _same_mapping(elem, values)
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return kind(*(collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch)))
+        return kind(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if not all(len(e) == size for e in batch):
@@ -114,7 +114,7 @@ def collate(batch: list, *, collate_fn_map: dict[Any, Callable] | None = None) -
                 "each element in list of batch should be of equal size\n"
                 "hint: samples must have the same structure; pass a collate_fn to batch ragged samples."
             )
-        columns = [collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch)]
+        columns = [collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)]
         return columns if isinstance(elem, tuple) else _same_sequence(elem, columns)
     raise TypeError(
         _ERR.format(kind) + "\nhint: convert each sample to tensors/arrays (e.g. a ToTensor transform)."
