@@ -224,6 +224,8 @@ class Tensor:
 
     def is_contiguous(self, memory_format: Any = None) -> bool:
         """True when the elements lie in row-major order without gaps (PyTorch's rule)."""
+        if self._data.size == 0:
+            return True
         expected = 1
         for size, st in zip(reversed(self._data.shape), reversed(self.stride())):
             if size != 1:
@@ -641,9 +643,13 @@ def _address(a: Any) -> int:
 
 def _storage_root(a: Any) -> Any:
     """The array that owns the memory ``a`` looks into."""
-    while getattr(a, "base", None) is not None and hasattr(a.base, "shape"):
-        a = a.base
-    return a
+    while True:
+        b = getattr(a, "base", None)
+        if b is not None and not hasattr(b, "shape"):
+            b = getattr(b, "base", None)  # as_strided's DummyArray wrapper: look through it
+        if b is None or not hasattr(b, "shape"):
+            return a
+        a = b
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

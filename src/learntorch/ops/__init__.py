@@ -1,3 +1,3 @@
 """Primitive operations, one family a file; importing this package binds Tensor methods."""
 
-from . import linalg, pointwise, reduce, shape  # noqa: F401  (order: shape first is not needed)
+from . import index, linalg, pointwise, reduce, shape  # noqa: F401  (order: shape first is not needed)

@@ -1632,6 +1632,42 @@ class Copy(Op):
         return gx, gs
 
 
+class Fill(Op):
+    """y = x filled with a number;  dx = 0"""
+
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        return ctx.xp.full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, None
+
+
+class Copy(Op):
+    """y = src broadcast and converted to x's shape and dtype;  dx = 0, dsrc = dy summed to src's shape"""
+
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        ctx.src_meta = (src.shape, src.dtype, backend.array_device(src))
+        out = ctx.xp.empty_like(x)
+        out[...] = backend.to_device_array(src, backend.array_device(x)) if ctx.src_meta[2] != backend.array_device(x) else src
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, dt, dev = ctx.src_meta
+        gx = grad * 0 if ctx.needs_input_grad[0] else None
+        gs = None
+        if ctx.needs_input_grad[1]:
+            gs = _to_copy(unbroadcast(grad, shape), dtype=dtypes.from_numpy_dtype(dt), device=dev)
+        return gx, gs
+
+
 def _fill_(self: Tensor, value: Any) -> Tensor:
     """Set every element to ``value`` in place."""
     if isinstance(value, Tensor):
