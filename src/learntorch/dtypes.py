@@ -78,6 +78,19 @@ def from_numpy_dtype(np_dtype: Any) -> dtype:
         ) from None
 
 
+_SCALAR_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                 "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}  # fmt: skip
+
+
+def scalar_type_name(d: dtype) -> str:
+    """The name PyTorch's C++ core uses in messages (``Float``, ``Long``, ...).
+
+    >>> scalar_type_name(float32), scalar_type_name(int64)
+    ('Float', 'Long')
+    """
+    return _SCALAR_NAMES[d.name]
+
+
 def by_name(name: str) -> dtype:
     return _BY_NAME[name]
 

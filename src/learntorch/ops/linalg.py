@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import backend
+from .. import backend, dtypes
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import bind, broadcast_shapes, unbroadcast
@@ -201,7 +201,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         )
     if input.dtype is not mat2.dtype:
         raise RuntimeError(
-            f"expected scalar type {input.dtype.name.capitalize()} but found {mat2.dtype.name.capitalize()}\n"
+            f"expected scalar type {dtypes.scalar_type_name(input.dtype)} but found {dtypes.scalar_type_name(mat2.dtype)}\n"
             "hint: convert one side, e.g. b.to(a.dtype)."
         )
     return Bmm.apply(input, mat2)
@@ -225,8 +225,8 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
             f"vec ({vec.shape[0]})\nhint: the vector's length must equal the matrix's number of columns."
         )
     if input.dtype is not vec.dtype:
-        n = input.dtype.name.capitalize()
-        v = vec.dtype.name.capitalize()
+        n = dtypes.scalar_type_name(input.dtype)
+        v = dtypes.scalar_type_name(vec.dtype)
         raise RuntimeError(
             f"addmv input tensors must have the same dtype, but got {n}, {n}, and {v}\n"
             "hint: convert one side, e.g. v.to(A.dtype)."
@@ -255,7 +255,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     if input.dtype is not tensor.dtype:
         raise RuntimeError(
             "dot : expected both vectors to have same dtype, but found "
-            f"{input.dtype.name.capitalize()} and {tensor.dtype.name.capitalize()}\n"
+            f"{dtypes.scalar_type_name(input.dtype)} and {dtypes.scalar_type_name(tensor.dtype)}\n"
             "hint: convert one side, e.g. b.to(a.dtype)."
         )
     _not_bool("dot", input)

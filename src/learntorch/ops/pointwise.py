@@ -23,7 +23,7 @@ __all__ = [
     "add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
     "neg", "negative", "pow", "exp", "log", "log1p", "expm1", "log2", "log10", "sqrt", "rsqrt", "abs",
     "absolute", "sign", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "floor", "ceil", "round", "trunc",
-    "frac", "reciprocal", "square", "clamp", "clip", "maximum", "minimum", "fmod", "remainder", "where",
+    "frac", "reciprocal", "square", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmod", "remainder", "where",
     "lerp", "erf", "softplus", "clone",
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
     "logical_not", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor",
@@ -53,7 +53,15 @@ def _cast(x: Any, dt: dtypes.dtype, other: Any) -> Tensor:
     if not isinstance(x, _NUMBER) and not hasattr(x, "dtype"):
         raise TypeError(f"expected a Tensor or a number, but got {type(x).__name__}")
     xp = backend.array_module(other._data) if isinstance(other, Tensor) else backend.array_module()
-    return Tensor._make(xp.asarray(x, dtype=dt.np))
+    return Tensor._make(_scalar_array(xp, x, dt.np))
+
+
+def _scalar_array(xp: Any, x: Any, np_dtype: Any) -> Any:
+    """A Python number as a 0-d array; integers wrap around as in torch (uint8 tensor - 3)."""
+    if isinstance(x, int) and np_dtype.kind in "iu":
+        return xp.asarray(x, dtype=xp.int64).astype(np_dtype)
+    with _quiet(xp):
+        return xp.asarray(x, dtype=np_dtype)
 
 
 def _float_input(x: Tensor) -> Tensor:
@@ -118,7 +126,7 @@ class Rsub(Op):
     @staticmethod
     def forward(ctx, x, other, alpha=1):
         ctx.alpha = alpha
-        return x.dtype.type(other) - (x if alpha == 1 else x * alpha)
+        return _scalar_array(ctx.xp, other, x.dtype) - (x if alpha == 1 else x * alpha)
 
     @staticmethod
     def backward(ctx, grad):
@@ -148,7 +156,8 @@ class Div(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        return a / b
+        with _quiet(ctx.xp):
+            return a / b
 
     @staticmethod
     def backward(ctx, grad):
@@ -223,7 +232,8 @@ class Pow(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        z = _int_pow(ctx.xp, a, b) if a.dtype.kind in "biu" else ctx.xp.power(a, b)
+        with _quiet(ctx.xp):
+            z = _int_pow(ctx.xp, a, b) if a.dtype.kind in "biu" else ctx.xp.power(a, b)
         ctx.save_for_backward(a, b, z if ctx.needs_input_grad[1] else None)
         return z
 
@@ -620,13 +630,14 @@ def _erf_array(xp: Any, x: Any) -> Any:
     """erf of an array, computed in float64 and returned in ``x``'s dtype."""
     v = x.astype(xp.float64)
     a = xp.abs(v)
-    z = v * v
-    small = v * _horner(z, _ERF_T) / _horner(z, _ERF_U)
     with _quiet(xp):
-        mid = _horner(a, _ERFC_P) / _horner(a, _ERFC_Q)
-        far = _horner(a, _ERFC_R) / _horner(a, _ERFC_S)
-        erfc = xp.exp(-z) * xp.where(a < 8.0, mid, far)
-    large = xp.sign(v) * (1.0 - erfc)
+        z = v * v
+        small = v * _horner(z, _ERF_T) / _horner(z, _ERF_U)
+        ac = xp.minimum(a, 30.0)  # erfc(30) underflows to 0 anyway; keeps inf out of the ratios
+        mid = _horner(ac, _ERFC_P) / _horner(ac, _ERFC_Q)
+        far = _horner(ac, _ERFC_R) / _horner(ac, _ERFC_S)
+        erfc = xp.exp(-ac * ac) * xp.where(ac < 8.0, mid, far)
+        large = xp.sign(v) * (1.0 - erfc)
     return xp.where(a <= 1.0, small, large).astype(x.dtype, copy=False)
 
 
@@ -718,32 +729,43 @@ class Clamp(Op):
         return grad * inside, None, None
 
 
+class ClampMin(Clamp):
+    """y = max(x, lo);  dx = dy where x >= lo"""
+
+    node_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    """y = min(x, hi);  dx = dy where x <= hi"""
+
+    node_name = "ClampMaxBackward0"
+
+
 class ClampTensor(Op):
-    """y = min(max(x, lo), hi) with tensor bounds (either may be None)"""
+    """y = min(max(x, lo), hi) with tensor bounds; ``has`` says which bounds are real
+
+    A missing bound is passed as a placeholder tensor, so the node has PyTorch's three edges.
+    """
 
     node_name = "ClampBackward0"
 
     @staticmethod
-    def forward(ctx, x, lo, hi):
+    def forward(ctx, x, lo, hi, has):
         xp = ctx.xp
-        ctx.save_for_backward(x, lo, hi)
+        has_lo, has_hi = has
+        ctx.has = has
+        ctx.save_for_backward(x, lo if has_lo else None, hi if has_hi else None)
         y = x
-        if lo is not None:
+        if has_lo:
             y = xp.maximum(y, lo)
-        if hi is not None:
+        if has_hi:
             y = xp.minimum(y, hi)
-        return y
+        return y if y is not x else x.copy()
 
     @staticmethod
     def backward(ctx, grad):
         x, lo, hi = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        shapes = iter(ctx._in_shapes)
-        sx, slo, shi = (
-            next(shapes),
-            next(shapes) if lo is not None else None,
-            next(shapes) if hi is not None else None,
-        )
+        need, (sx, slo, shi) = ctx.needs_input_grad, ctx._in_shapes
         gx = glo = ghi = None
         if lo is not None and hi is not None:
             if need[0]:
@@ -762,6 +784,7 @@ class ClampTensor(Op):
             unbroadcast(gx, sx) if gx is not None else None,
             unbroadcast(glo, slo) if glo is not None else None,
             unbroadcast(ghi, shi) if ghi is not None else None,
+            None,
         )
 
 
@@ -993,8 +1016,8 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 
 
 def _bool_sub_check(input: Any, other: Any) -> None:
-    a_bool = isinstance(input, Tensor) and input.dtype is dtypes.bool
-    b_bool = isinstance(other, Tensor) and other.dtype is dtypes.bool
+    a_bool = input.dtype is dtypes.bool if isinstance(input, Tensor) else isinstance(input, bool)
+    b_bool = other.dtype is dtypes.bool if isinstance(other, Tensor) else isinstance(other, bool)
     if a_bool and b_bool:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
@@ -1086,7 +1109,9 @@ def floor_divide(input: Any, other: Any) -> Tensor:
     >>> torch.tensor([7, -7]) // 2
     tensor([ 3, -4])
     """
-    a, b, _ = _prep(input, other)
+    a, b, dt = _prep(input, other)
+    if isinstance(input, Tensor) and not isinstance(other, Tensor):
+        return FloorDivide.apply(a, b._data)  # a number is no graph edge (torch's Scalar overload)
     return FloorDivide.apply(a, b)
 
 
@@ -1207,7 +1232,7 @@ def frac(input: Tensor) -> Tensor:
     """The fractional part ``input - trunc(input)`` (sign of the input)."""
     if not input.dtype.is_floating_point:
         raise NotImplementedError(
-            f"\"frac_cpu\" not implemented for '{input.dtype.name.capitalize()}'\n"
+            f"\"frac_cpu\" not implemented for '{dtypes.scalar_type_name(input.dtype)}'\n"
             "hint: integers have no fractional part; convert with .float() first."
         )
     return Frac.apply(input)
@@ -1255,10 +1280,11 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
         hi = max.item() if isinstance(max, Tensor) else max
         return Clamp.apply(_cast(input, dt, None), lo, hi)
     x = _cast(input, dt, None)
-    lo = _cast(min, dt, input) if min is not None else None
-    hi = _cast(max, dt, input) if max is not None else None
-    broadcast_shapes(*(t._data.shape for t in (x, lo, hi) if t is not None))
-    return ClampTensor.apply(x, lo, hi)
+    placeholder = Tensor._make(backend.array_module(x._data).zeros((), dtype=dt.np))
+    lo = _cast(min, dt, input) if min is not None else placeholder
+    hi = _cast(max, dt, input) if max is not None else placeholder
+    broadcast_shapes(x._data.shape, lo._data.shape, hi._data.shape)
+    return ClampTensor.apply(x, lo, hi, (min is not None, max is not None))
 
 
 clip = clamp
@@ -1318,7 +1344,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     if condition.dtype is not dtypes.bool:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{condition.dtype.name.capitalize()}\nhint: build the condition with a comparison (x > 0) "
+            f"{dtypes.scalar_type_name(condition.dtype)}\nhint: build the condition with a comparison (x > 0) "
             "or convert it with .bool()."
         )
     a, b, _ = _prep(input, other)
@@ -1409,7 +1435,7 @@ def _bitwise(np_name: str):
         a, b, dt = _prep(input, other)
         if dt.is_floating_point:
             raise NotImplementedError(
-                f"\"{np_name}_cpu\" not implemented for '{dt.name.capitalize()}'\n"
+                f"\"{np_name}_cpu\" not implemented for '{dtypes.scalar_type_name(dt)}'\n"
                 "hint: &, | and ^ work on bool masks and integers; for float conditions compare "
                 "first, e.g. (x > 0) & (x < 1)."
             )
@@ -1463,7 +1489,7 @@ def isclose(
     """
     if input.dtype is not other.dtype:
         raise RuntimeError(
-            f"{input.dtype.name.capitalize()} did not match {other.dtype.name.capitalize()}\n"
+            f"{dtypes.scalar_type_name(input.dtype)} did not match {dtypes.scalar_type_name(other.dtype)}\n"
             "hint: compare tensors of one dtype; convert one side with .to(other.dtype)."
         )
     a, b = input._data, other._data
@@ -1511,8 +1537,8 @@ def _inplace(self: Tensor, result: Tensor) -> Tensor:
     """Write ``result`` into ``self``'s memory and make ``self`` carry ``result``'s history."""
     if result.dtype != self.dtype and not _can_cast(result.dtype, self.dtype):
         raise RuntimeError(
-            f"result type {result.dtype.name.capitalize()} can't be cast to the desired output type "
-            f"{self.dtype.name.capitalize()}\nhint: in-place ops keep the tensor's dtype; use the "
+            f"result type {dtypes.scalar_type_name(result.dtype)} can't be cast to the desired output type "
+            f"{dtypes.scalar_type_name(self.dtype)}\nhint: in-place ops keep the tensor's dtype; use the "
             "out-of-place form (x = x + y) or convert x first (x = x.float())."
         )
     if result.shape != self.shape:
@@ -1619,43 +1645,11 @@ class Copy(Op):
     def forward(ctx, x, src):
         ctx.src_meta = (src.shape, src.dtype, backend.array_device(src))
         out = ctx.xp.empty_like(x)
-        out[...] = backend.to_device_array(src, backend.array_device(x)) if ctx.src_meta[2] != backend.array_device(x) else src
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        shape, dt, dev = ctx.src_meta
-        gx = grad * 0 if ctx.needs_input_grad[0] else None
-        gs = None
-        if ctx.needs_input_grad[1]:
-            gs = _to_copy(unbroadcast(grad, shape), dtype=dtypes.from_numpy_dtype(dt), device=dev)
-        return gx, gs
-
-
-class Fill(Op):
-    """y = x filled with a number;  dx = 0"""
-
-    node_name = "FillBackward2"
-
-    @staticmethod
-    def forward(ctx, x, value):
-        return ctx.xp.full_like(x, value)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * 0, None
-
-
-class Copy(Op):
-    """y = src broadcast and converted to x's shape and dtype;  dx = 0, dsrc = dy summed to src's shape"""
-
-    node_name = "CopyBackwards"
-
-    @staticmethod
-    def forward(ctx, x, src):
-        ctx.src_meta = (src.shape, src.dtype, backend.array_device(src))
-        out = ctx.xp.empty_like(x)
-        out[...] = backend.to_device_array(src, backend.array_device(x)) if ctx.src_meta[2] != backend.array_device(x) else src
+        out[...] = (
+            backend.to_device_array(src, backend.array_device(x))
+            if ctx.src_meta[2] != backend.array_device(x)
+            else src
+        )
         return out
 
     @staticmethod
@@ -1744,12 +1738,18 @@ def _rpow(self: Tensor, other: Any) -> Tensor:
     return pow(other, self)
 
 
-def _clamp_min(self: Tensor, min: Any) -> Tensor:  # noqa: A002
-    return clamp(self, min=min)
+def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
+    """``max(input, min)`` elementwise (``clamp`` with only a lower bound)."""
+    if isinstance(min, Tensor):
+        return clamp(input, min=min)
+    return ClampMin.apply(_cast(input, dtypes.result_type(input, min), None), min, None)
 
 
-def _clamp_max(self: Tensor, max: Any) -> Tensor:  # noqa: A002
-    return clamp(self, max=max)
+def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
+    """``min(input, max)`` elementwise (``clamp`` with only an upper bound)."""
+    if isinstance(max, Tensor):
+        return clamp(input, max=max)
+    return ClampMax.apply(_cast(input, dtypes.result_type(input, max), None), None, max)
 
 
 bind(
@@ -1775,7 +1775,7 @@ bind(
     log=log, log1p=log1p, log2=log2, log10=log10, sqrt=sqrt, rsqrt=rsqrt, reciprocal=reciprocal,
     abs=abs, absolute=abs, sign=sign, sin=sin, cos=cos, tan=tan, tanh=tanh, sigmoid=sigmoid,
     relu=relu, erf=erf, floor=floor, ceil=ceil, round=round, trunc=trunc, frac=frac,
-    clamp=clamp, clip=clamp, clamp_min=_clamp_min, clamp_max=_clamp_max,
+    clamp=clamp, clip=clamp, clamp_min=clamp_min, clamp_max=clamp_max,
     maximum=maximum, minimum=minimum, fmod=fmod, remainder=remainder, lerp=lerp, clone=clone,
     where=lambda s, c, o: where(c, s, o),
     eq=eq, ne=ne, lt=lt, le=le, gt=gt, ge=ge, greater=gt, less=lt, greater_equal=ge, less_equal=le,
@@ -1796,7 +1796,7 @@ bind(
     erf_=_make_inplace(erf), floor_=_make_inplace(floor), ceil_=_make_inplace(ceil),
     round_=_make_inplace(round), trunc_=_make_inplace(trunc), frac_=_make_inplace(frac),
     clamp_=_make_inplace(clamp), clip_=_make_inplace(clamp, "clip_"),
-    clamp_min_=_make_inplace(_clamp_min, "clamp_min_"), clamp_max_=_make_inplace(_clamp_max, "clamp_max_"),
+    clamp_min_=_make_inplace(clamp_min, "clamp_min_"), clamp_max_=_make_inplace(clamp_max, "clamp_max_"),
     fmod_=_make_inplace(fmod), remainder_=_make_inplace(remainder), lerp_=_make_inplace(lerp),
     fill_=_fill_, zero_=_zero_, copy_=_copy_,
 )  # fmt: skip

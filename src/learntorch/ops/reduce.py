@@ -138,7 +138,7 @@ def _need_float(name: str, input: Tensor) -> None:
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             f"{name}(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {input.dtype.name.capitalize()}\n"
+            f"complex dtype. Got: {dtypes.scalar_type_name(input.dtype)}\n"
             f"hint: convert first, e.g. x.float().{name}()."
         )
 
@@ -591,7 +591,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-            f"{input.dtype.name.capitalize()}\nhint: convert first, e.g. x.float().norm()."
+            f"{dtypes.scalar_type_name(input.dtype)}\nhint: convert first, e.g. x.float().norm()."
         )
     if p == "fro" or p is None:
         p = 2
