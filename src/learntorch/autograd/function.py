@@ -25,6 +25,7 @@ The graph holds no reference cycles: a node keeps its input tensors' nodes
 from __future__ import annotations
 
 import itertools
+import re
 import weakref
 from typing import Any, Callable
 
@@ -196,25 +197,22 @@ class _Saved:
         from ..tensor import Tensor  # noqa: PLC0415
 
         if self.version_box[0] != self.version:
+            # torch names the node without its "Backward0" suffix, and says nothing for a leaf
             if self.is_output:
-                desc = f"output {self.output_nr} of {type(node).__name__}"
+                desc = f", which is output {self.output_nr} of {_short_name(node)},"
             else:
                 t = self.tensor
-                desc = (
-                    f"output {t._output_nr} of {type(t.grad_fn).__name__}"
-                    if t.grad_fn is not None
-                    else "a leaf Variable" if t.requires_grad else "a tensor"
-                )
+                desc = f", which is output {t._output_nr} of {_short_name(t.grad_fn)}," if t.grad_fn is not None else ""
             shape = "[" + ", ".join(str(s) for s in self.data.shape) + "]"
             from ..dtypes import from_numpy_dtype  # noqa: PLC0415
 
             tname = _legacy_type_name(from_numpy_dtype(self.data.dtype), backend.is_gpu_array(self.data))
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{tname} {shape}], which is {desc}, is at version "
+                f"inplace operation: [{tname} {shape}]{desc} is at version "
                 f"{self.version_box[0]}; expected version {self.version} instead. Hint: enable anomaly "
                 "detection to find the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True).\n"
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).\n"
                 "hint: backward needs the value this tensor had when it was used; an in-place op "
                 "(a method ending in '_', or x[...] = ...) changed it afterwards. Use the "
                 "out-of-place form (e.g. x = x + 1 instead of x += 1) or .clone() before changing it."
@@ -228,6 +226,11 @@ class _Saved:
             t._version_box = self.version_box
             return t
         return self.tensor
+
+
+def _short_name(node: Any) -> str:
+    name = type(node).__name__
+    return re.sub(r"Backward\d*$", "", name) or name
 
 
 def _legacy_type_name(dt: Any, cuda: bool) -> str:

@@ -307,9 +307,8 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     tensor([[1., 1., 5.],
             [0., 0., 6.]])
     """
-    from .pointwise import _check_inplace, _copy_  # noqa: PLC0415
+    from .pointwise import _copy_  # noqa: PLC0415
 
-    _check_inplace(self)
     if not isinstance(value, Tensor):
         value = Tensor._make(backend.array_module(self._data).asarray(value, dtype=self._data.dtype))
     y, advanced, touched = _split_key(self, key)
@@ -334,6 +333,9 @@ class CopySlices(Node):
     def __init__(self, base_shape: tuple, idx: Any, fn: Node | None, fn_nr: int, collapse: bool) -> None:
         super().__init__()
         self.base_shape, self.idx, self.fn, self.fn_nr, self.collapse = base_shape, idx, fn, fn_nr, collapse
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
 
     def _free_saved(self) -> None:
         if self.fn is not None and self.collapse:
