@@ -17,6 +17,7 @@ from ..ops.activation import (
     hardtanh,
     leaky_relu,
     log_softmax,
+    logsigmoid,
     mish,
     prelu,
     selu,
@@ -63,11 +64,6 @@ def tanh(input: Tensor) -> Tensor:
     return pointwise.tanh(input)
 
 
-def logsigmoid(input: Tensor) -> Tensor:
-    """``log(sigmoid(x))`` computed stably as ``-softplus(-x)``."""
-    return -softplus(-input)
-
-
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
     """``softmax(-x)``: small values get large weights."""
     if dtype is not None:
@@ -75,4 +71,4 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     return softmax(-input, dim)
 
 
-_ = (celu, elu, gelu, leaky_relu, log_softmax, mish, prelu, selu, silu)
+_ = (celu, elu, gelu, leaky_relu, log_softmax, logsigmoid, mish, prelu, selu, silu, softplus)

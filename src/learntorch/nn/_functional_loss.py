@@ -11,8 +11,16 @@ import warnings
 from typing import Any
 
 from .. import dtypes
-from ..ops.activation import log_softmax
-from ..ops.loss import bce_logits_raw, bce_raw, huber_raw, mse_loss_raw, nll_loss_raw, smooth_l1_raw
+from ..ops.activation import _scalar_name, log_softmax
+from ..ops.loss import (
+    bce_logits_raw,
+    bce_raw,
+    div_scalar,
+    huber_raw,
+    mse_loss_raw,
+    nll_loss_raw,
+    smooth_l1_raw,
+)
 from ..ops.pointwise import where
 from ..tensor import Tensor
 
@@ -118,6 +126,8 @@ def smooth_l1_loss(
     reduction = _reduction(reduction, size_average, reduce)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:  # PyTorch falls back to the L1 loss (so grad_fn is MeanBackward0 etc.)
+        return l1_loss(input, target, reduction=reduction)
     _warn_broadcast(input, target)
     x, y = _as_tensor_pair(input, target)
     return smooth_l1_raw(x, y, reduction, beta)
@@ -162,7 +172,7 @@ def _check_nll_shapes(input: Tensor, target: Tensor) -> None:
 def _check_targets(target: Tensor, n_classes: int, ignore_index: int) -> None:
     if not (target.dtype == dtypes.int64 or target.dtype == dtypes.uint8):
         raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {target.dtype.name.capitalize()}\n"
+            f"expected target dtype to be Long or Byte, but got {_scalar_name(target.dtype)}\n"
             "hint: class-index targets must be integers (labels.long()); for class probabilities use "
             "a float target with the same shape as the input."
         )
@@ -265,12 +275,12 @@ def _cross_entropy_probs(
         shape = [1] * logp.ndim
         shape[class_dim] = n_classes
         prod = prod * weight.reshape(shape)
-    loss = -prod.sum(class_dim)
-    if reduction == "mean":
-        return loss.sum() / (input.numel() // n_classes) if input.ndim > 1 else loss.sum()
+    if reduction == "none":
+        return -prod.sum(class_dim)
+    total = -prod.sum()
     if reduction == "sum":
-        return loss.sum()
-    return loss
+        return total
+    return div_scalar(total, input.numel() // n_classes if input.ndim > 1 else 1)
 
 
 def binary_cross_entropy(

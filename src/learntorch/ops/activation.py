@@ -16,11 +16,12 @@ from typing import Any
 
 from ..autograd.function import Op
 from ..tensor import Tensor, _wrap_dim
+from ._util import bind
 from .pointwise import exp, sigmoid, tanh, where
 
 __all__ = [
     "softmax", "log_softmax", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
-    "hardtanh", "prelu", "erf",
+    "hardtanh", "prelu", "erf", "logsigmoid",
 ]  # fmt: skip
 
 _SQRT_2 = math.sqrt(2.0)
@@ -123,12 +124,19 @@ def _softmax_dim(ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
+def _scalar_name(dt: Any) -> str:
+    """PyTorch's C++ scalar-type name (``Float`` for float32) used in its error messages."""
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}  # fmt: skip
+    return names.get(dt.name, dt.name)
+
+
 def _cast_for(input: Tensor, dtype: Any) -> Tensor:
     if dtype is not None:
         return input.to(dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError(
-            f"\"softmax_lastdim_kernel_impl\" not implemented for '{input.dtype.name.capitalize()}'"
+            f"\"softmax_lastdim_kernel_impl\" not implemented for '{_scalar_name(input.dtype)}'"
         )
     return input
 
@@ -214,9 +222,13 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return input.copy_(out) if inplace else out
 
 
+class Celu(Elu):
+    """CELU is ELU with ``input_scale = 1/alpha``; PyTorch names its node ``CeluBackward0``."""
+
+
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
-    out = Elu.apply(input, float(alpha), 1.0, 1.0 / float(alpha))
+    out = Celu.apply(input, float(alpha), 1.0, 1.0 / float(alpha))
     return input.copy_(out) if inplace else out
 
 
@@ -411,6 +423,26 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return Softplus.apply(input, float(beta), float(threshold))
 
 
+class LogSigmoid(Op):
+    """y = log σ(x) = -(log(1 + exp(-|x|)) + max(-x, 0));  dy/dx = σ(-x)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        return (-(xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0))).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * sigmoid(-x)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(sigmoid(x))``, computed without overflow."""
+    return LogSigmoid.apply(input)
+
+
 class Mish(Op):
     """y = x·tanh(softplus(x));  dy/dx = tanh(sp) + x·σ(x)·(1 - tanh(sp)²)"""
 
@@ -430,3 +462,6 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``."""
     out = Mish.apply(input)
     return input.copy_(out) if inplace else out
+
+
+bind(softmax=softmax, log_softmax=log_softmax)

@@ -15,7 +15,15 @@ from ..tensor import Tensor
 from ._util import unbroadcast
 from .pointwise import sigmoid, where
 
-__all__ = ["nll_loss_raw", "mse_loss_raw", "smooth_l1_raw", "huber_raw", "bce_raw", "bce_logits_raw"]
+__all__ = [
+    "div_scalar",
+    "nll_loss_raw",
+    "mse_loss_raw",
+    "smooth_l1_raw",
+    "huber_raw",
+    "bce_raw",
+    "bce_logits_raw",
+]
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -33,6 +41,25 @@ def _grad_scale(grad: Tensor, reduction: str, n: int) -> Tensor:
     if reduction == "mean":
         return grad / n
     return grad
+
+
+class DivScalar(Op):
+    """y = x / c for a Python number c (PyTorch's scalar overload, node ``DivBackward1``)"""
+
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, x, c):
+        ctx.c = c
+        return (x / c).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad / ctx.c, None
+
+
+def div_scalar(x: Tensor, c: float) -> Tensor:
+    return DivScalar.apply(x, c)
 
 
 # ---------------------------------------------------------------- negative log likelihood
@@ -108,9 +135,16 @@ class NllLossGrad(Op):
         return NllLoss.apply(gg, target, weight, reduction, ignore_index), *([None] * 6)
 
 
+class NllLoss2d(NllLoss):
+    """The same loss on (N, C, H, W) inputs; PyTorch names its node ``NllLoss2DBackward0``."""
+
+    node_name = "NllLoss2DBackward0"
+
+
 def nll_loss_raw(logp: Tensor, target: Any, weight: Any, reduction: str, ignore_index: int) -> Tensor:
     """NLL on log-probabilities ``logp`` with ``target``/``weight`` given as arrays."""
-    return NllLoss.apply(logp, target, weight, reduction, ignore_index)
+    op = NllLoss2d if logp.ndim == 4 else NllLoss
+    return op.apply(logp, target, weight, reduction, ignore_index)
 
 
 # ---------------------------------------------------------------- regression losses

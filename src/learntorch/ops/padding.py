@@ -107,7 +107,8 @@ class IndexPadBackward(Op):
 
 def _named(mode: str, nd: int) -> type[IndexPad]:
     names = {"reflect": "ReflectionPad", "replicate": "ReplicationPad", "circular": "CircularPad"}
-    node = f"{names[mode]}{nd}DBackward0"
+    # PyTorch builds circular padding from slice copies, so its node is CopySlices
+    node = "CopySlices" if mode == "circular" else f"{names[mode]}{nd}DBackward0"
     return type(
         f"{names[mode]}{nd}d", (IndexPad,), {"node_name": node, "_abstract": False, "__module__": __name__}
     )
