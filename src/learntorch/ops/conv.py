@@ -345,6 +345,12 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
     stride = _ntuple(stride, nd)
     dilation = _ntuple(dilation, nd)
     pads = _resolve_padding(padding, nd, ks, stride, dilation)
+    if weight.shape[0] % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of "
+            f"size [{list(weight.shape)}] instead\n"
+            "hint: with groups > 1 the channels split into equal groups; the weight's first size must divide evenly."
+        )
     if transposed:
         if x.shape[1] != weight.shape[0]:
             raise _channel_error(x, weight, groups, True, weight.shape[0])

@@ -19,7 +19,12 @@ from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
-_PADDING_MODES = "{'replicate', 'circular', 'reflect', 'zeros'}"  # the order PyTorch's message shows
+_PADDING_MODES = {
+    "zeros",
+    "reflect",
+    "replicate",
+    "circular",
+}  # a set, printed in the same order as PyTorch's
 
 
 def _ntuple(v: Any, n: int) -> tuple:
@@ -54,7 +59,7 @@ class _ConvNd(Module):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         else:
             padding = _ntuple(padding, nd)
-        if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
+        if padding_mode not in _PADDING_MODES:
             raise ValueError(
                 f"padding_mode must be one of {_PADDING_MODES}, but got padding_mode='{padding_mode}'"
             )
