@@ -2,12 +2,12 @@
 
 ``default_collate`` stacks along a new first dimension and keeps the structure of a
 sample, with torch's exact output types: tensors and NumPy arrays are stacked, Python
-``float`` becomes a ``float64`` tensor and ``int`` an ``int64`` one, strings stay a list,
+``float`` becomes a ``float64`` tensor and ``int`` an ``int64`` one, strings are passed through (as torch does),
 a tuple sample gives a *list* of batches, dicts and namedtuples keep their type.
 
 >>> from learntorch.utils.data import default_collate
 >>> default_collate([(1, 2.0, "a"), (3, 4.0, "b")])
-[tensor([1, 3]), tensor([2., 4.], dtype=torch.float64), ['a', 'b']]
+[tensor([1, 3]), tensor([2., 4.], dtype=torch.float64), ('a', 'b')]
 >>> default_collate([{"x": 1}, {"x": 2}])
 {'x': tensor([1, 2])}
 """
