@@ -31,7 +31,10 @@ def load_digits(seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
         X = (d.images / 16.0).astype(np.float32)[:, None]
         return X, d.target.astype(np.int64), "scikit-learn's bundled 8x8 digits"
     except ImportError:
-        return (*_synthetic_digits(seed), "synthetic 8x8 digits made by learntorch (scikit-learn not installed)")
+        return (
+            *_synthetic_digits(seed),
+            "synthetic 8x8 digits made by learntorch (scikit-learn not installed)",
+        )
 
 
 def _synthetic_digits(seed: int, n: int = 1800) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +76,7 @@ def run_demo(
     out: str | Path = "learntorch-demo",
     epochs: int = 3,
     batch_size: int = 64,
-    lr: float = 0.05,
+    lr: float = 0.1,
     seed: int = 0,
     progress: bool = True,
 ) -> dict[str, Path]:
@@ -86,8 +89,8 @@ def run_demo(
 
     from .. import nn  # noqa: PLC0415
     from ..utils.data import DataLoader, TensorDataset  # noqa: PLC0415
-    from .graph import graph_of  # noqa: PLC0415
     from .grads import GradientInspector  # noqa: PLC0415
+    from .graph import graph_of  # noqa: PLC0415
     from .live import Animator  # noqa: PLC0415
     from .summary import summary  # noqa: PLC0415
     from .train import train  # noqa: PLC0415

@@ -221,7 +221,7 @@ class Animator:
         ax.set_ylabel(self.ylabel or "")
         ax.set_xscale(self.xscale)
         ax.set_yscale(self.yscale)
-        if self.xlim:
+        if self.xlim and self.xlim[0] != self.xlim[1]:
             ax.set_xlim(self.xlim)
         if self.ylim:
             ax.set_ylim(self.ylim)
