@@ -110,13 +110,12 @@ def _to_array(data: Any, dt: dtype) -> np.ndarray:
     _flatten(data, shape, 0, flat, dt)
     if dt.is_floating_point or dt is dtypes.bool:
         arr = np.array(flat, dtype=dt.np)
-    else:  # wrap like torch's C++ casts (e.g. tensor([300], dtype=torch.uint8) -> 44)
-        arr = (
-            np.array([builtins.int(v) for v in flat], dtype=object).astype(np.int64)
-            if flat
-            else np.array([], np.int64)
-        )
-        arr = arr.astype(dt.np)
+    else:
+        info = np.iinfo(dt.np)
+        for v in flat:
+            if isinstance(v, builtins.int) and not info.min <= v <= info.max:
+                raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+        arr = np.array([builtins.int(v) for v in flat], dtype=dt.np) if flat else np.array([], dtype=dt.np)
     return arr.reshape(shape)
 
 
