@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 from typing import Any
 
 from .. import backend, dtypes
@@ -181,7 +182,7 @@ class Prod(Op):
     @staticmethod
     def forward(ctx, x, dim, keepdim, dt):
         ctx.args = (dim, keepdim)
-        y = x.prod(axis=dim, keepdims=keepdim, dtype=dt)
+        y = ctx.xp.asarray(x.prod(axis=dim, keepdims=keepdim, dtype=dt))
         ctx.save_for_backward(x, y)
         return y
 
@@ -242,10 +243,10 @@ class MaxAll(Op):
 
     @classmethod
     def forward(cls, ctx, x, dims=None, keepdim=False):
-        y = getattr(x, cls._np)(axis=dims, keepdims=keepdim)
+        y = ctx.xp.asarray(getattr(x, cls._np)(axis=dims, keepdims=keepdim))
         ctx.args = (dims, keepdim)
         ctx.save_for_backward(x, y)
-        return ctx.xp.asarray(y)
+        return y
 
     @staticmethod
     def backward(ctx, grad):
@@ -334,9 +335,9 @@ def _max_min(name: str, all_op: type, dim_op: type, pair: Any, input: Tensor, di
         return all_op.apply(input)
     if isinstance(dim, (tuple, list)):
         raise TypeError(
-            f"{name}() received an invalid combination of arguments - got (dim=tuple), but expected one "
-            f"of: (), (Tensor other), (int dim, bool keepdim = False)\nhint: use torch.a{name}(x, dim=(...)) "
-            "to reduce several dims at once."
+            f"{name}() received an invalid combination of arguments - got (dim=tuple, ), but expected one "
+            "of:\n * ()\n * (Tensor other)\n * (int dim, bool keepdim = False)\n"
+            f"hint: use torch.a{name}(x, dim=(...)) to reduce several dims at once."
         )
     d = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
@@ -392,6 +393,10 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 def _arg_reduce(name: str, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
     data = input._data
     xp = backend.array_module(data)
+    if input.dtype is dtypes.bool:
+        raise RuntimeError(
+            f"{name}(): does not support bool input\nhint: convert first, e.g. mask.int().{name}()."
+        )
     if dim is None:
         if data.size == 0:
             raise IndexError(
@@ -423,6 +428,16 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 
 # ---------------------------------------------------------------------- var / std
+def _dof_check(name: str, shape: tuple, dims: tuple | None, correction: Any) -> None:
+    if _count(shape, dims) - correction <= 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+            "factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 class Var(Op):
     """y = Σ (x - mean)² / (n - correction);  dx = dy 2 (x - mean) / (n - correction)"""
 
@@ -430,7 +445,9 @@ class Var(Op):
     def forward(ctx, x, dims, correction, keepdim):
         ctx.args = (dims, correction, keepdim)
         ctx.save_for_backward(x)
-        with _quiet(ctx.xp):
+        _dof_check("var", x.shape, dims, correction)
+        with _quiet(ctx.xp), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
             return ctx.xp.asarray(x.var(axis=dims, ddof=correction, keepdims=keepdim)).astype(
                 x.dtype, copy=False
             )
@@ -452,7 +469,9 @@ class Std(Op):
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
         ctx.args = (dims, correction, keepdim)
-        with _quiet(ctx.xp):
+        _dof_check("std", x.shape, dims, correction)
+        with _quiet(ctx.xp), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
             y = ctx.xp.asarray(x.std(axis=dims, ddof=correction, keepdims=keepdim)).astype(
                 x.dtype, copy=False
             )
@@ -594,6 +613,11 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, 
             f"{dtypes.scalar_type_name(input.dtype)}\nhint: convert first, e.g. x.float().norm()."
         )
     if p == "fro" or p is None:
+        if isinstance(dim, (tuple, list)) and len(dim) > 2:
+            raise RuntimeError(
+                f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}\n"
+                "hint: pass a number p (e.g. p=2) for a vector norm over several dims."
+            )
         p = 2
     if isinstance(p, str):
         raise RuntimeError(
