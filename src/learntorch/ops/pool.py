@@ -39,13 +39,13 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d",
 # gathering from / scattering into flattened planes (the indices of max pooling)
 # --------------------------------------------------------------------------------------
 def _scatter_add(src: Any, idx: Any, plane: tuple) -> Any:
-    """out[n, c, idx[n, c, j]] += src[n, c, j], with out of shape (N, C, *plane)."""
+    """out[b, idx[b, j]] += src[b, j] for every leading index b (e.g. (n, c)); out is (*lead, *plane)."""
     xp = backend.array_module(src)
-    n, c = src.shape[:2]
-    p = _prod(plane)
-    flat = (xp.arange(n * c).reshape(n * c, 1) * p + idx.reshape(n * c, -1)).ravel()
-    out = xp.bincount(flat, weights=src.ravel(), minlength=n * c * p)
-    return out.astype(src.dtype, copy=False).reshape(n, c, *plane)
+    lead = src.shape[: src.ndim - len(plane)]
+    b, p = _prod(lead), _prod(plane)
+    flat = (xp.arange(b).reshape(b, 1) * p + idx.reshape(b, -1)).ravel()
+    out = xp.bincount(flat, weights=src.ravel(), minlength=b * p)
+    return out.astype(src.dtype, copy=False).reshape(*lead, *plane)
 
 
 class PlaneScatter(Op):
@@ -53,28 +53,28 @@ class PlaneScatter(Op):
 
     @staticmethod
     def forward(ctx, src, idx, plane):
-        ctx.idx = idx
+        ctx.idx, ctx.plane = idx, plane
         return _scatter_add(src, idx, plane)
 
     @staticmethod
     def backward(ctx, g):
-        return PlaneGather.apply(g, ctx.idx), None, None
+        return PlaneGather.apply(g, ctx.idx, len(ctx.plane)), None, None
 
 
 class PlaneGather(Op):
     """y = x[n, c, idx] (flat positions in each plane);  dx = scatter-add of dy"""
 
     @staticmethod
-    def forward(ctx, x, idx):
+    def forward(ctx, x, idx, nd):
         xp = backend.array_module(x)
-        ctx.idx, ctx.plane = idx, x.shape[2:]
-        n, c = x.shape[:2]
-        flat = xp.take_along_axis(x.reshape(n, c, -1), idx.reshape(n, c, -1), axis=2)
+        ctx.idx, ctx.plane = idx, x.shape[x.ndim - nd :]
+        b = _prod(x.shape[: x.ndim - nd])
+        flat = xp.take_along_axis(x.reshape(b, -1), idx.reshape(b, -1), axis=1)
         return flat.reshape(idx.shape)
 
     @staticmethod
     def backward(ctx, g):
-        return PlaneScatter.apply(g, ctx.idx, ctx.plane), None
+        return PlaneScatter.apply(g, ctx.idx, ctx.plane), None, None
 
 
 # --------------------------------------------------------------------------------------
@@ -98,12 +98,12 @@ def _padded_for(size: int, out: int, k: int, s: int, p: int, d: int) -> tuple[in
 def _max_pool_arrays(x: Any, ks: tuple, st: tuple, pd: tuple, dl: tuple, out: tuple) -> tuple[Any, Any]:
     xp = backend.array_module(x)
     nd = len(ks)
-    n, c = x.shape[:2]
-    size = x.shape[2:]
+    lead = x.shape[: x.ndim - nd]
+    size = x.shape[x.ndim - nd :]
     pads = [_padded_for(size[i], out[i], ks[i], st[i], pd[i], dl[i]) for i in range(nd)]
     low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    xpad = xp.pad(x, [(0, 0), (0, 0), *pads], constant_values=low) if any(a or b for a, b in pads) else x
-    win = _windows(xpad, ks, st, dl, out).reshape(n, c, *out, _prod(ks))  # one copy: the windows
+    xpad = xp.pad(x, [(0, 0)] * len(lead) + pads, constant_values=low) if any(a or b for a, b in pads) else x
+    win = _windows(xpad, ks, st, dl, out).reshape(*lead, *out, _prod(ks))  # one copy: the windows
     k = win.argmax(axis=-1)  # first maximum in scan order, like PyTorch
     y = xp.take_along_axis(win, k[..., None], axis=-1)[..., 0]
     # where in the (unpadded) input plane each maximum sits
@@ -124,7 +124,7 @@ class MaxPoolWithIndices(Op):
     @staticmethod
     def forward(ctx, x, ks, st, pd, dl, out):
         y, idx = _max_pool_arrays(x, ks, st, pd, dl, out)
-        ctx.idx, ctx.plane = idx, x.shape[2:]
+        ctx.idx, ctx.plane = idx, x.shape[x.ndim - len(ks) :]
         ctx.non_differentiable = {1}
         return y, idx
 
@@ -177,12 +177,8 @@ def _max_pool(nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: An
     ks, st, pd, dl, out = _pool_args(
         f"max_pool{nd}d", input, nd, kernel_size, stride, padding, dilation, ceil_mode
     )
-    unbatched = input.ndim == nd + 1
-    x = input.unsqueeze(0) if unbatched else input
     op = MaxPool2DWithIndices if nd == 2 else MaxPool3DWithIndices
-    y, idx = op.apply(x, ks, st, pd, dl, out)
-    if unbatched:
-        y, idx = y.squeeze(0), idx.squeeze(0)
+    y, idx = op.apply(input, ks, st, pd, dl, out)
     return (y, idx) if return_indices else y
 
 
@@ -254,13 +250,13 @@ class AvgPool(Op):
     def forward(ctx, x, ks, st, pd, out, include_pad, override):
         xp = backend.array_module(x)
         nd = len(ks)
-        size = x.shape[2:]
+        size = x.shape[x.ndim - nd :]
         pads = [_padded_for(size[i], out[i], ks[i], st[i], pd[i], 1) for i in range(nd)]
         ctx.args = (size, ks, st, pd, out, include_pad, override)
-        xpad = xp.pad(x, [(0, 0), (0, 0), *pads])
+        xpad = xp.pad(x, [(0, 0)] * (x.ndim - nd) + pads)
         win = _windows(xpad, ks, st, (1,) * nd, out)
         div = _avg_divisor(xp, size, ks, st, pd, out, include_pad, override, x.dtype)
-        s = win.sum(axis=tuple(range(2 + nd, 2 + 2 * nd)))
+        s = win.sum(axis=tuple(range(x.ndim, x.ndim + nd)))
         return (s / div).astype(x.dtype, copy=False)
 
     @staticmethod
@@ -307,11 +303,8 @@ def _avg_pool(nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: An
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     ks, st, pd, _, out = _pool_args(f"avg_pool{nd}d", input, nd, kernel_size, stride, padding, 1, ceil_mode)
-    unbatched = input.ndim == nd + 1
-    x = input.unsqueeze(0) if unbatched else input
     op = AvgPool2D if nd == 2 else AvgPool3D
-    y = op.apply(x, ks, st, pd, out, bool(count_include_pad), divisor_override)
-    return y.squeeze(0) if unbatched else y
+    return op.apply(input, ks, st, pd, out, bool(count_include_pad), divisor_override)
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -469,7 +462,7 @@ class AdaptiveMaxPool2D(Op):
             idxs.append((r + s) * w + col)
         y = xp.stack(ys, axis=-2)
         idx = xp.stack(idxs, axis=-2).astype(np.int64)
-        ctx.idx, ctx.plane = idx, x.shape[2:]
+        ctx.idx, ctx.plane = idx, x.shape[-2:]
         ctx.non_differentiable = {1}
         return y, idx
 
@@ -488,12 +481,8 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     """
     if input.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
-    unbatched = input.ndim == 3
-    x = input.unsqueeze(0) if unbatched else input
-    out = _adaptive_size(output_size, tuple(x.shape[-2:]))
-    y, idx = AdaptiveMaxPool2D.apply(x, out)
-    if unbatched:
-        y, idx = y.squeeze(0), idx.squeeze(0)
+    out = _adaptive_size(output_size, tuple(input.shape[-2:]))
+    y, idx = AdaptiveMaxPool2D.apply(input, out)
     return (y, idx) if return_indices else y
 
 
@@ -549,9 +538,7 @@ def _max_unpool(nd: int, input: Tensor, indices: Tensor, kernel_size: Any, strid
             f"Expected shape of indices to be same as that of the input tensor ({list(input.shape)}) but got "
             f"indices tensor with shape: {list(indices.shape)}"
         )
-    unbatched = input.ndim == nd + 1
-    x = input.unsqueeze(0) if unbatched else input
-    idx = indices._data[None] if unbatched else indices._data
+    x, idx = input, indices._data
     if nd == 1:
         x = x.unsqueeze(-2)
         idx = idx[..., None, :]
@@ -563,9 +550,7 @@ def _max_unpool(nd: int, input: Tensor, indices: Tensor, kernel_size: Any, strid
             f"Found an invalid max index: {i} (output volumes are of size {'x'.join(map(str, out))}"
         )
     y = MaxUnpool2D.apply(x, idx, tuple(out))
-    if nd == 1:
-        y = y.squeeze(-2)
-    return y.squeeze(0) if unbatched else y
+    return y.squeeze(-2) if nd == 1 else y
 
 
 # --------------------------------------------------------------------------------------
