@@ -234,12 +234,12 @@ from .random import (
 from .serialization import load, save
 from .tensor import Size, Tensor, is_tensor
 
-from . import optim, utils  # noqa: E402 - optimisers and data loading build on the core above
+from . import nn, optim, utils  # noqa: E402 - layers, optimisers and data loading build on the core above
 
 float = float  # noqa: PLW0127 - torch.float is float32 (re-exported on purpose)
 
 __all__ = [
-    "optim", "utils",
+    "nn", "optim", "utils",
     "save", "load", "serialization",
     "random", "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
     "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
