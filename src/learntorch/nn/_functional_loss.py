@@ -226,7 +226,7 @@ def cross_entropy(
     >>> import learntorch as torch
     >>> import learntorch.nn.functional as F
     >>> F.cross_entropy(torch.tensor([[1.2, 0.3, -0.5]]), torch.tensor([0]))
-    tensor(0.4545)
+    tensor(0.4633)
     """
     reduction = _reduction(reduction, size_average, reduce)
     if not 0.0 <= label_smoothing <= 1.0:
