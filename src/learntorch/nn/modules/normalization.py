@@ -34,6 +34,7 @@ class _BatchNorm(Module):
         eps: added to the variance. Default 1e-5.
         momentum: weight of the new batch in the running estimates. Default 0.1.
         affine: learn ``weight`` (init 1) and ``bias`` (init 0). Default ``True``.
+        bias (keyword-only): with ``affine``, also learn ``bias``. Default ``True``.
         track_running_stats: keep ``running_mean``/``running_var``/``num_batches_tracked``
             buffers; without them, batch statistics are used in eval mode too.
     """
@@ -42,7 +43,8 @@ class _BatchNorm(Module):
     __constants__ = ["track_running_stats", "momentum", "eps", "num_features", "affine"]
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, device: Any = None, dtype: Any = None) -> None:  # fmt: skip
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:  # fmt: skip
         super().__init__()
         self.num_features = num_features
         self.eps = eps
@@ -51,7 +53,10 @@ class _BatchNorm(Module):
         self.track_running_stats = track_running_stats
         if affine:
             self.weight = Parameter(creation.empty(num_features, device=device, dtype=dtype))
-            self.bias = Parameter(creation.empty(num_features, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(creation.empty(num_features, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -76,7 +81,8 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim != int(self._expected[0]):
@@ -101,7 +107,7 @@ class _BatchNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")  # fmt: skip
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")  # fmt: skip
 
     def _error_hint(self, exc: BaseException, input: Any = None, *args: Any, **kwargs: Any) -> str | None:
         if isinstance(input, Tensor) and input.ndim >= 2 and input.shape[1] != self.num_features:
@@ -141,7 +147,7 @@ class BatchNorm2d(_BatchNorm):
     >>> from learntorch import nn
     >>> bn = nn.BatchNorm2d(num_features=3)
     >>> bn
-    BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+    BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     >>> y = bn(torch.randn(4, 3, 5, 5))
     >>> bn.num_batches_tracked
     tensor(1)
@@ -172,7 +178,7 @@ class LayerNorm(Module):
     >>> from learntorch import nn
     >>> ln = nn.LayerNorm(256)
     >>> ln
-    LayerNorm((256,), eps=1e-05, elementwise_affine=True)
+    LayerNorm((256,), eps=1e-05, elementwise_affine=True, bias=True)
     >>> ln(torch.randn(8, 256)).shape
     torch.Size([8, 256])
     """
@@ -208,7 +214,8 @@ class LayerNorm(Module):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")  # fmt: skip
 
     def _error_hint(self, exc: BaseException, input: Any = None, *args: Any, **kwargs: Any) -> str | None:
         k = len(self.normalized_shape)
@@ -225,7 +232,7 @@ class GroupNorm(Module):
     >>> from learntorch import nn
     >>> gn = nn.GroupNorm(3, 6)
     >>> gn
-    GroupNorm(3, 6, eps=1e-05, affine=True)
+    GroupNorm(3, 6, eps=1e-05, affine=True, bias=True)
     >>> gn(torch.randn(2, 6, 4, 4)).shape
     torch.Size([2, 6, 4, 4])
     """
@@ -233,17 +240,20 @@ class GroupNorm(Module):
     __constants__ = ["num_groups", "num_channels", "eps", "affine"]
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
-                 device: Any = None, dtype: Any = None) -> None:  # fmt: skip
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:  # fmt: skip
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
         if affine:
             self.weight = Parameter(creation.empty(num_channels, device=device, dtype=dtype))
-            self.bias = Parameter(creation.empty(num_channels, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(creation.empty(num_channels, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -252,10 +262,11 @@ class GroupNorm(Module):
     def reset_parameters(self) -> None:
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"
