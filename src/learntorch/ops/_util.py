@@ -32,8 +32,8 @@ def broadcast_shapes(*shapes: tuple) -> tuple:
         if len(shape) > len(out):
             out = [1] * (len(shape) - len(out)) + out
         offset = len(out) - len(shape)
-        for i, s in enumerate(shape):
-            cur = out[offset + i]
+        for i in reversed(range(len(shape))):  # torch reports the rightmost mismatch
+            s, cur = shape[i], out[offset + i]
             if s == cur or s == 1:
                 continue
             if cur == 1:

@@ -227,8 +227,9 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     if input.dtype is not vec.dtype:
         n = dtypes.scalar_type_name(input.dtype)
         v = dtypes.scalar_type_name(vec.dtype)
+        out = dtypes.scalar_type_name(dtypes.promote_types(input.dtype, vec.dtype))
         raise RuntimeError(
-            f"addmv input tensors must have the same dtype, but got {n}, {n}, and {v}\n"
+            f"addmv input tensors must have the same dtype, but got {out}, {n}, and {v}\n"
             "hint: convert one side, e.g. v.to(A.dtype)."
         )
     return Mv.apply(input, vec)
@@ -262,7 +263,14 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return Dot.apply(input, tensor)
 
 
-vdot = dot
+class Vdot(Dot):
+    """s = Σ conj(a_i) b_i (real tensors: the dot product)"""
+
+
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """Dot product of two 1-D tensors (complex conjugating the first; learntorch is real-valued)."""
+    dot(input, other)  # same checks and messages
+    return Vdot.apply(input, other)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
@@ -379,9 +387,8 @@ def _folded(a: Tensor, b: Tensor) -> Tensor:
     if t2.ndim == 2:
         out_shape += (t2.shape[1],)
         out = UnsafeView.apply(mm(folded, t2), out_shape)
-    else:
-        out = UnsafeView.apply(mv(folded, t2), out_shape)
-    return out.mT.contiguous() if transpose else out
+        return out.mT.contiguous() if transpose else out
+    return UnsafeView.apply(mv(folded, t2), out_shape)
 
 
 def _batched(a: Tensor, b: Tensor) -> Tensor:
