@@ -25,24 +25,20 @@ def _as_tuple(x: Any) -> tuple:
 
 def _numerical_jacobian(fn: Callable, inputs: tuple, i: int, eps: float) -> list[np.ndarray]:
     """d(each output)/d(inputs[i]) by central differences, one column per input element."""
-    from ..tensor import Tensor  # noqa: PLC0415
-
     x = inputs[i]
-    flat = x._data.reshape(-1) if x._data.flags.c_contiguous else None
-    if flat is None:
-        raise ValueError("gradcheck needs contiguous inputs")
+    data = x._data
     cols: list[list[np.ndarray]] = []
-    # the input's memory is perturbed directly (no version bump): fn may itself need grad mode
-    for k in range(flat.size):
-        orig = flat[k].item()
-        flat[k] = orig + eps
+    # the input's memory is perturbed in place, element by element in row-major order (any layout,
+    # views included), without a version bump: fn may itself need grad mode
+    for idx in np.ndindex(*data.shape):
+        orig = data[idx].item()
+        data[idx] = orig + eps
         plus = [backend.to_numpy(o._data).astype(np.float64).ravel() for o in _outputs(fn(*inputs))]
-        flat[k] = orig - eps
+        data[idx] = orig - eps
         minus = [backend.to_numpy(o._data).astype(np.float64).ravel() for o in _outputs(fn(*inputs))]
-        flat[k] = orig
+        data[idx] = orig
         cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
     n_out = len(cols[0]) if cols else len(_outputs(fn(*inputs)))
-    _ = Tensor
     return [np.stack([c[j] for c in cols], axis=1) if cols else np.zeros((0, 0)) for j in range(n_out)]
 
 
@@ -152,5 +148,10 @@ def gradgradcheck(
         return tuple(g for g in gs if g is not None)
 
     return gradcheck(
-        first_grads, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception
+        first_grads,
+        tuple(inputs) + tuple(grad_outputs),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
     )
