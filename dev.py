@@ -60,7 +60,7 @@ def cmd_test(*args: str) -> None:
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "dev.py")
     run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "dev.py")
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
-    run(PY, "-m", "pytest", "--nbval", "--sanitize-with", "notebooks/sanitize.cfg", *args, env=env)
+    run(PY, "-m", "pytest", "--nbval", "--nbval-sanitize-with", "notebooks/sanitize.cfg", *args, env=env)
 
 
 def main() -> None:
