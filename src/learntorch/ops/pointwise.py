@@ -36,12 +36,31 @@ _NUMBER = (int, float, bool)
 # ---------------------------------------------------------------------- promotion helpers
 def _prep(a: Any, b: Any, out_dt: dtypes.dtype | None = None) -> tuple[Tensor, Tensor, dtypes.dtype]:
     """Promote ``a`` and ``b`` (tensors or scalars) to one dtype; both come back as tensors."""
-    dt = dtypes.result_type(a, b) if out_dt is None else out_dt
+    dt = out_dt if out_dt is not None else _fast_result_type(a, b) or dtypes.result_type(a, b)
     ta, tb = _cast(a, dt, b), _cast(b, dt, a)
     sa, sb = ta._data.shape, tb._data.shape
     if sa != sb and sa and sb:
         broadcast_shapes(sa, sb)  # torch's message instead of NumPy's
     return ta, tb, dt
+
+
+def _fast_result_type(a: Any, b: Any) -> dtypes.dtype | None:
+    """The common cases of promotion without the general rule (a per-op cost worth saving):
+    two tensors of one dtype, or a tensor and a number of no higher category."""
+    if not isinstance(a, Tensor):
+        a, b = b, a
+        if not isinstance(a, Tensor):
+            return None
+    dt = a.dtype
+    if isinstance(b, Tensor):
+        return dt if b._data.dtype == a._data.dtype else None
+    if (
+        isinstance(b, bool)
+        or (isinstance(b, int) and dt._cat >= 1)
+        or (isinstance(b, float) and dt._cat == 2)
+    ):
+        return dt
+    return None
 
 
 def _cast(x: Any, dt: dtypes.dtype, other: Any) -> Tensor:
