@@ -16,8 +16,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import autograd, cuda, dtypes, ops, random, serialization
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from . import autograd, cuda, dtypes, ops, random, return_types, serialization
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from .autograd import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .backend import device
 from .creation import (
     arange,
@@ -245,6 +253,7 @@ __all__ = [
     "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
     "rand_like", "randn_like", "randint_like",
     "Size", "Tensor", "autograd", "cuda", "device", "dtype", "dtypes", "is_tensor",
+    "return_types", "set_printoptions", "get_printoptions", "printoptions", "is_inference_mode_enabled",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
     "tensor", "as_tensor", "from_numpy", "empty", "zeros", "ones", "full", "eye", "arange",
     "linspace", "logspace", "zeros_like", "ones_like", "empty_like", "full_like",

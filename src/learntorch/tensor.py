@@ -26,6 +26,7 @@ import numpy as np
 
 from . import backend, dtypes
 from .autograd import grad_mode
+from .autograd.grad_mode import _state as _grad_state
 from .backend import device
 from .dtypes import dtype
 
@@ -88,30 +89,39 @@ class Tensor:
         dev = backend.as_device(kwargs.pop("device", None))
         if kwargs:
             raise TypeError(f"Tensor() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
+        default_np = dtypes.get_default_dtype().np
+        if not args:
+            arr = np.empty((0,), dtype=default_np)  # Tensor() is an empty 1-D tensor
+        elif len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer, Size)):
             src = args[0]
             if isinstance(src, Tensor):
                 arr = src._data
             else:
-                arr = np.asarray(src, dtype=dtypes.get_default_dtype().np)
+                arr = np.asarray(src, dtype=default_np)
         else:
-            shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-            arr = np.empty(tuple(builtins.int(s) for s in shape), dtype=dtypes.get_default_dtype().np)
+            shape = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
+            arr = np.empty(tuple(builtins.int(s) for s in shape), dtype=default_np)
         if dev.type != "cpu":
             arr = backend.to_device_array(arr, dev)
         self._init(arr)
 
+    # Defaults shared by every tensor; an instance attribute appears only when one changes.
+    grad_fn = None
+    _output_nr = 0
+    _base = None
+    _grad = None
+    _grad_accumulator = None
+    _retains_grad = False
+    _leaf_hooks = None
+    _post_acc_hooks = None
+    _inference = False
+
     def _init(self, data: Any, requires_grad: bool = False) -> None:
         self._data = data
         self._requires_grad = requires_grad
-        self._grad = None
-        self.grad_fn = None
-        self._output_nr = 0
         self._version_box = [0]
-        self._base = None
-        self._grad_accumulator = None
-        self._retains_grad = False
-        self._leaf_hooks = None
+        if _grad_state.inference:
+            self._inference = True
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool = False) -> Tensor:
@@ -119,7 +129,11 @@ class Tensor:
         if not isinstance(data, np.ndarray) and not backend.is_gpu_array(data):
             data = np.asarray(data)
         t = object.__new__(cls)
-        t._init(data, requires_grad)
+        t._data = data
+        t._requires_grad = requires_grad
+        t._version_box = [0]
+        if _grad_state.inference:
+            t._inference = True
         return t
 
     @classmethod
@@ -251,26 +265,45 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        self.requires_grad_(value)
+        self._set_requires_grad(
+            value, "only Tensors of floating point and complex dtype can require gradients"
+        )
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Turn gradient tracking on (or off) for a leaf tensor, in place."""
+        """Turn gradient tracking on (or off) for a leaf tensor, in place.
+
+        >>> import learntorch as torch
+        >>> w = torch.zeros(2).requires_grad_()
+        >>> w
+        tensor([0., 0.], requires_grad=True)
+        """
+        self._set_requires_grad(requires_grad, "only Tensors of floating point dtype can require gradients")
+        return self
+
+    def _set_requires_grad(self, requires_grad: bool, int_message: str) -> None:
         if self.grad_fn is not None:
             if not requires_grad:
                 raise RuntimeError(
                     "you can only change requires_grad flags of leaf variables. If you want to use a "
                     "computed variable in a subgraph that doesn't require differentiation use "
-                    "var_no_grad = var.detach().\nhint: call .detach() on the result instead."
+                    "var_no_grad = var.detach().\n"
+                    "hint: this tensor was computed from others (it has a grad_fn); "
+                    "use y = y.detach() to get a copy without history."
                 )
-            return self
+            return
         if requires_grad and not self.dtype.is_floating_point:
             raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients\n"
+                f"{int_message}\n"
                 f"hint: this tensor is {self.dtype}; make it float first, e.g. x.float() or "
                 "torch.tensor([1., 2.]) with decimal points."
             )
+        if requires_grad and self._inference and not _grad_state.inference:
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.\n"
+                "hint: tensors made under torch.inference_mode() never join a graph; use .clone() "
+                "to get a normal tensor, or torch.no_grad() instead of inference_mode()."
+            )
         self._requires_grad = bool(requires_grad)
-        return self
 
     @property
     def is_leaf(self) -> bool:
@@ -301,16 +334,33 @@ class Tensor:
                 raise TypeError(
                     f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
                 )
-            if value.dtype != self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
-            if value.shape != self.shape:
-                raise RuntimeError("assigned grad has data of a different size")
             if value.device != self.device:
-                raise RuntimeError("assigned grad has data located on a different device")
+                raise RuntimeError(
+                    "attempting to assign a gradient located on device with index '"
+                    f"{value.device.index or 0}' to a tensor located on device with index "
+                    f"'{self.device.index or 0}'. Please ensure that the gradient and the tensor are "
+                    "on the same device"
+                )
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                    f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
+            if value.dtype != self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_CPP_NAMES[value.dtype.name]}' to a tensor "
+                    f"with grad_dtype '{_SCALAR_TYPE_NAMES[self.dtype.name]}'. The gradient must match the tensor's "
+                    "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
+                    "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with "
+                    "caution. Diverging the dtypes of a tensor and its gradient may break downstream "
+                    "systems that assume they match."
+                )
         self._grad = value
 
     @property
     def _version(self) -> int:
+        if self._inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._version_box[0]
 
     def _bump_version(self) -> None:
@@ -320,9 +370,9 @@ class Tensor:
     def output_nr(self) -> int:
         return self._output_nr
 
-    @property
     def is_inference(self) -> bool:
-        return False
+        """True for tensors created under ``torch.inference_mode()``."""
+        return self._inference
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after backward."""
@@ -333,7 +383,10 @@ class Tensor:
         if self._retains_grad:
             return
         self._retains_grad = True
-        self.grad_fn._retained[self._output_nr] = weakref.ref(self)
+        node = self.grad_fn
+        if node._retained is None:
+            node._retained = {}
+        node._retained[self._output_nr] = weakref.ref(self)
 
     @property
     def retains_grad(self) -> bool:
@@ -344,15 +397,34 @@ class Tensor:
         from .autograd.function import _RemovableHandle  # noqa: PLC0415
 
         if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self.grad_fn is not None:
-            hooks = self.grad_fn._pre_hooks.setdefault(self._output_nr, [])
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient\n"
+                "hint: hooks see gradients, and this tensor gets none; set requires_grad=True first."
+            )
+        node = self.grad_fn
+        if node is not None:
+            if node._pre_hooks is None:
+                node._pre_hooks = {}
+            hooks = node._pre_hooks.setdefault(self._output_nr, [])
         else:
             if self._leaf_hooks is None:
                 self._leaf_hooks = []
             hooks = self._leaf_hooks
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> Any:
+        """Call ``hook(tensor)`` after a gradient has been added into this leaf's ``.grad``."""
+        from .autograd.function import _RemovableHandle  # noqa: PLC0415
+
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = []
+        self._post_acc_hooks.append(hook)
+        return _RemovableHandle(self._post_acc_hooks, hook)
 
     def backward(
         self,
@@ -372,10 +444,19 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        """The same values, detached from the graph (shares memory)."""
-        t = Tensor._make(self._data)
-        t._version_box = self._version_box
-        return t
+        """The same memory, detached from the graph, with its *own* version counter.
+
+        Changes made through ``x.data`` are invisible to autograd (that is the
+        difference from :meth:`detach`, whose changes autograd notices).
+
+        >>> import learntorch as torch
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> x.data.mul_(3)
+        tensor([3., 3.])
+        >>> x, x._version
+        (tensor([3., 3.], requires_grad=True), 0)
+        """
+        return Tensor._make(self._data)
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -391,8 +472,7 @@ class Tensor:
         (False, True)
         """
         t = Tensor._make(self._data)
-        t._version_box = self._version_box
-        t._base = self._base if self._base is not None else self
+        t._version_box = self._version_box  # shares memory *and* the version counter
         return t
 
     def detach_(self) -> Tensor:
@@ -447,17 +527,23 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
+            many = "more than one value" if self._data.size else "no values"
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous\n"
+                f"Boolean value of Tensor with {many} is ambiguous\n"
                 "hint: use .any() or .all() to combine the values, or torch.equal(a, b) to compare tensors."
             )
         return builtins.bool(backend.to_numpy(self._data).reshape(()).item())
 
+    def _scalar(self) -> Any:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return backend.to_numpy(self._data).reshape(()).item()
+
     def __float__(self) -> float:
-        return builtins.float(self.item())
+        return builtins.float(self._scalar())
 
     def __int__(self) -> int:
-        return builtins.int(self.item())
+        return builtins.int(self._scalar())
 
     def __index__(self) -> int:
         if self.dtype.is_floating_point or self._data.size != 1:
@@ -465,7 +551,7 @@ class Tensor:
         return builtins.int(self.item())
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._scalar())
 
     def __hash__(self) -> int:
         return id(self)
@@ -481,7 +567,20 @@ class Tensor:
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol: int) -> Any:
-        return (_rebuild_tensor, (backend.to_numpy(self._data), self._requires_grad, str(self.device)))
+        # Like PyTorch, pickle the whole memory block plus where this tensor sits in it, so
+        # tensors that shared memory (views) share it again after loading.
+        arr = self._data
+        root = _storage_root(arr) if isinstance(arr, np.ndarray) else None
+        if (
+            root is None
+            or type(root) is not np.ndarray
+            or root.dtype != arr.dtype
+            or not (root.flags.c_contiguous or root.flags.f_contiguous)
+        ):
+            return (_rebuild_tensor, (backend.to_numpy(arr), self._requires_grad, str(self.device)))
+        offset = (_address(arr) - _address(root)) // arr.itemsize
+        layout = (offset, arr.shape, arr.strides)
+        return (_rebuild_tensor, (root, self._requires_grad, "cpu", layout))
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         if not self.is_leaf:
@@ -493,14 +592,16 @@ class Tensor:
             )
         if id(self) in memo:
             return memo[id(self)]
+        import copy  # noqa: PLC0415
+
         new = type(self).__new__(type(self))
-        Tensor._init(new, self._data.copy(), self._requires_grad)
-        new.__dict__.update(
-            {k: v for k, v in self.__dict__.items() if k not in new.__dict__ or not k.startswith("_")}
-        )
+        Tensor._init(new, _deepcopy_array(self._data, memo), self._requires_grad)
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            if not key.startswith("_"):  # attributes a user attached, e.g. t.name = ...
+                new.__dict__[key] = copy.deepcopy(value, memo)
         if self._grad is not None:
             new._grad = self._grad.__deepcopy__(memo)
-        memo[id(self)] = new
         return new
 
     # ------------------------------------------------------------------ devices & dtypes
@@ -610,7 +711,9 @@ class Tensor:
 
         return empty(*size, dtype=dtype or self.dtype, device=device or self.device, **kw)
 
-    def new_full(self, size: Any, fill_value: Any, dtype: dtype | None = None, device: Any = None, **kw: Any) -> Tensor:
+    def new_full(
+        self, size: Any, fill_value: Any, dtype: dtype | None = None, device: Any = None, **kw: Any
+    ) -> Tensor:
         from .creation import full  # noqa: PLC0415
 
         return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device, **kw)
@@ -652,6 +755,16 @@ def _storage_root(a: Any) -> Any:
         a = b
 
 
+_CPP_NAMES = {
+    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+    "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+}  # fmt: skip
+_SCALAR_TYPE_NAMES = {
+    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+}  # fmt: skip
+
+
 def _wrap_dim(dim: int, ndim: int) -> int:
     """Turn a possibly negative ``dim`` into an index, with torch's IndexError."""
     n = max(ndim, 1)
@@ -663,7 +776,36 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     return dim % n
 
 
-def _rebuild_tensor(array: np.ndarray, requires_grad: bool, dev: str = "cpu") -> Tensor:
+def _place(root: np.ndarray, offset: int, shape: tuple, strides: tuple) -> np.ndarray:
+    """The view of memory block ``root`` that starts ``offset`` elements in, with this shape and strides."""
+    flat = root.ravel(order="K")  # a view: the owner of a memory block is contiguous
+    return np.lib.stride_tricks.as_strided(flat[offset:], shape=shape, strides=strides)
+
+
+def _deepcopy_array(arr: Any, memo: dict) -> Any:
+    """Copy ``arr``; arrays that shared a memory block share the copied block (via ``memo``)."""
+    root = _storage_root(arr) if isinstance(arr, np.ndarray) else None
+    if (
+        root is None
+        or type(root) is not np.ndarray
+        or root.dtype != arr.dtype
+        or not (root.flags.c_contiguous or root.flags.f_contiguous)
+    ):
+        return arr.copy()
+    key = ("learntorch-storage", id(root))
+    if key not in memo:
+        memo[key] = root.copy(order="K")
+        memo.setdefault(id(memo), []).append(root)  # keep root alive so its id stays unique
+    offset = (_address(arr) - _address(root)) // arr.itemsize
+    return _place(memo[key], offset, arr.shape, arr.strides)
+
+
+def _rebuild_tensor(
+    array: np.ndarray, requires_grad: bool, dev: str = "cpu", layout: tuple | None = None
+) -> Tensor:
+    """Unpickle a tensor: ``array`` is its memory block, ``layout`` (offset, shape, strides) its place in it."""
+    if layout is not None:
+        array = _place(array, *layout)
     data = array if dev == "cpu" else backend.to_device_array(array, backend.as_device(dev))
     t = Tensor._make(data)
     t._requires_grad = requires_grad

@@ -29,8 +29,11 @@ import re
 import weakref
 from typing import Any, Callable
 
+import numpy as np
+
 from .. import backend
 from . import grad_mode
+from .grad_mode import _state as _grad_state
 
 __all__ = ["Function", "Op", "Node", "AccumulateGrad", "once_differentiable"]
 
@@ -46,45 +49,60 @@ _seq_counter = itertools.count()
 
 
 class Node:
-    """A backward node (``grad_fn``). Subclasses are made per Function."""
+    """A backward node (``grad_fn``). Subclasses are made per Function.
+
+    Most state lives in class-level defaults, so building a node (once per
+    recorded op) only sets what that op changes.
+    """
 
     _forward_cls: Any = None
     _materialize_grads = True
-    _in_shapes: tuple | None = None
-    _tensor_pos: tuple = ()
+    _in_shapes: tuple | None = None  # shapes of the Tensor arguments
+    _in_dtypes: tuple | None = None  # their numpy dtypes (gradients are cast to these)
+    _tensor_pos: tuple | None = None  # positions of the Tensor arguments (None: all arguments are)
+    next_functions: tuple = ()  # one (node, output_nr) edge per Tensor argument
+    needs_input_grad: tuple = ()  # one flag per positional argument
+    non_differentiable: Any = frozenset()  # output indices that never get a grad_fn (Op)
+    dirty: tuple = ()  # tensors a custom Function modified in place (mark_dirty)
+    _saved: tuple | None = None  # what save_for_backward kept, packed
+    _had_saved = False  # True once something was saved (so freeing it is noticed)
+    _to_save: tuple = ()
+    _non_diff_outputs: tuple = ()
+    _num_outputs = 1
+    _out_meta: tuple = ()  # (shape, numpy dtype) per output, for zero-filling missing grads
+    _pre_hooks: dict | None = None  # output_nr -> tensor hooks (register_hook on a non-leaf)
+    _retained: dict | None = None  # output_nr -> weakref of a tensor that called retain_grad()
+    _hooks: list | tuple = ()  # node hooks: fn(grad_inputs, grad_outputs)
+    _prehooks: list | tuple = ()  # node pre-hooks: fn(grad_outputs)
+    _xp: Any = np
 
     def __init__(self) -> None:
         self._seq = next(_seq_counter)
-        self.next_functions: tuple[tuple[Node | None, int], ...] = ()
-        self._saved: tuple[Any, ...] | None = None
-        self._had_saved = False
-        self._pre_hooks: dict[int, list[Callable]] = {}  # output_nr -> tensor hooks
-        self._retained: dict[int, weakref.ref] = {}  # output_nr -> tensor with retain_grad()
-        self._hooks: list[Callable] = []  # node hooks: fn(grad_inputs, grad_outputs)
-        self._prehooks: list[Callable] = []  # node pre-hooks: fn(grad_outputs)
-        self._num_outputs = 1
-        self._out_meta: list[tuple[tuple[int, ...], Any, Any]] = []  # (shape, dtype, device)
-        self.needs_input_grad: tuple[bool, ...] = ()
-        self.non_differentiable: set[int] = set()
-        self.dirty: tuple[Any, ...] = ()
 
     # -- PyTorch's introspection surface ---------------------------------------------
     def name(self) -> str:
         return type(self).__name__
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} object at {hex(id(self))}>"
+        # PyTorch shows a custom Function's node with the module its class lives in
+        cls = self._forward_cls
+        where = "torch.autograd.function." if cls is not None and not cls._is_op else ""
+        return f"<{where}{type(self).__name__} object at {hex(id(self))}>"
 
     def __lt__(self, other: Node) -> bool:  # heap tie-break
         return self._seq < other._seq
 
     def register_hook(self, fn: Callable) -> Any:
-        """``fn(grad_inputs, grad_outputs)`` runs after this node's backward."""
+        """``fn(grad_inputs, grad_outputs)`` runs after this node's backward; may return new grad_inputs."""
+        if not self._hooks:
+            self._hooks = []
         self._hooks.append(fn)
         return _RemovableHandle(self._hooks, fn)
 
     def register_prehook(self, fn: Callable) -> Any:
-        """``fn(grad_outputs)`` runs before this node's backward; may return new grads."""
+        """``fn(grad_outputs)`` runs before this node's backward; may return new grad_outputs."""
+        if not self._prehooks:
+            self._prehooks = []
         self._prehooks.append(fn)
         return _RemovableHandle(self._prehooks, fn)
 
@@ -132,25 +150,25 @@ class Node:
     # -- running backward --------------------------------------------------------------
     def _apply_backward(self, grads: list[Any]) -> tuple[Any, ...]:
         cls = self._forward_cls
-        if self._materialize_grads:
+        if self._materialize_grads and None in grads:
             from ..tensor import Tensor  # noqa: PLC0415
 
             for i, g in enumerate(grads):
-                if g is None and i < len(self._out_meta):
-                    shape, dt, dev = self._out_meta[i]
-                    xp = backend.array_module() if dev is None else self._xp
-                    grads[i] = Tensor._make(xp.zeros(shape, dtype=dt))
+                if g is None and i < len(self._out_meta) and self._out_meta[i][1] is not None:
+                    shape, dt = self._out_meta[i]
+                    grads[i] = Tensor._make(self._xp.zeros(shape, dtype=dt))
         result = cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
-        pos = self._tensor_pos
+        pos = self._tensor_pos  # None: every argument is a tensor
         n_args = len(self.needs_input_grad)
+        n_tensors = n_args if pos is None else len(pos)
         if len(result) == n_args:
-            if len(pos) != n_args:
+            if pos is not None and n_tensors != n_args:
                 result = tuple(result[i] for i in pos)
         elif len(result) > n_args and all(r is None for r in result[n_args:]):
-            result = tuple(result[i] for i in pos)
-        elif len(result) != len(pos):
+            result = tuple(result[i] for i in (pos if pos is not None else range(n_args)))
+        elif len(result) != n_tensors:
             raise RuntimeError(
                 f"function {type(self).__name__} returned an incorrect number of gradients "
                 f"(expected {n_args}, got {len(result)})"
@@ -164,6 +182,9 @@ class AccumulateGrad(Node):
     def __init__(self, variable: Any) -> None:
         super().__init__()
         self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
 
 
 class _RemovableHandle:
@@ -191,7 +212,7 @@ class _Saved:
         self.data = data
         self.version_box = tensor._version_box
         self.version = tensor._version_box[0]
-        self.requires_grad = tensor.requires_grad
+        self.requires_grad = tensor._requires_grad
 
     def unpack(self, node: Node) -> Any:
         from ..tensor import Tensor  # noqa: PLC0415
@@ -202,7 +223,11 @@ class _Saved:
                 desc = f", which is output {self.output_nr} of {_short_name(node)},"
             else:
                 t = self.tensor
-                desc = f", which is output {t._output_nr} of {_short_name(t.grad_fn)}," if t.grad_fn is not None else ""
+                desc = (
+                    f", which is output {t._output_nr} of {_short_name(t.grad_fn)},"
+                    if t.grad_fn is not None
+                    else ""
+                )
             shape = "[" + ", ".join(str(s) for s in self.data.shape) + "]"
             from ..dtypes import from_numpy_dtype  # noqa: PLC0415
 
@@ -306,16 +331,23 @@ class Function(metaclass=_FunctionMeta):
 
     _abstract = True
     _is_op = False
+    _view = False  # an Op whose output is a view of its first argument sets this
     _backward_cls: type[Node]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use new-style "
+            "autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)\n"
+            f"hint: call {type(self).__name__}.apply(...) on the class instead of creating an instance."
+        )
+
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(
-            "You must implement the forward function for custom autograd.Function."
-        )
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
@@ -347,103 +379,194 @@ def once_differentiable(fn: Callable) -> Callable:
 
 
 def _apply(cls: type[Function], args: tuple, kwargs: dict) -> Any:
-    from ..tensor import Tensor  # noqa: PLC0415
+    """Run ``cls.forward`` and, when gradients are wanted, record a node for it.
 
-    is_op = cls._is_op
-    tensors = [a for a in args if isinstance(a, Tensor)]
-    record = grad_mode.is_grad_enabled() and any(t._requires_grad for t in tensors)
+    This runs once for every operation on tensors, so it is written to be cheap:
+    one pass over the arguments, device checks only when some input is not a
+    NumPy array, and nothing graph-related unless some input requires grad and
+    grad mode is on.
+    """
+    Tensor = _TENSOR[0] if _TENSOR else _tensor_cls()
+    tensors = []
+    raw = []  # what an Op's forward receives: arrays in place of tensors
+    flags = []  # requires_grad per argument
+    wants_grad = False
+    off_cpu = False
+    for a in args:
+        if isinstance(a, Tensor):
+            tensors.append(a)
+            raw.append(a._data)
+            flags.append(a._requires_grad)
+            if a._requires_grad:
+                wants_grad = True
+            if type(a._data) is not np.ndarray:
+                off_cpu = True
+        else:
+            raw.append(a)
+            flags.append(False)
+    record = wants_grad and _grad_state.enabled
     ctx = cls._backward_cls()
-    ctx._xp = backend.array_module(*[t._data for t in tensors])
-    if tensors:
+    if off_cpu:
+        ctx._xp = backend.array_module(*[t._data for t in tensors])
         _check_same_device(tensors, cls)
-    ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-    ctx._to_save = ()
-    if is_op:
-        raw = [a._data if isinstance(a, Tensor) else a for a in args]
+    ctx.needs_input_grad = tuple(flags) if record else _no_grads(len(args))
+
+    if cls._is_op:
         out = cls.forward(ctx, *raw, **kwargs)
+        if type(out) is not tuple:  # the common case: one array out
+            result = Tensor._make_view(out, args[0]) if cls._view else Tensor._make(out)
+            if record:
+                _record(ctx, args, tensors, (result,), Tensor)
+            return result
+        if cls._view:
+            results = tuple(None if o is None else Tensor._make_view(o, args[0]) for o in out)
+        else:
+            results = tuple(None if o is None else Tensor._make(o) for o in out)
     else:
         with grad_mode.no_grad():
             out = cls.forward(ctx, *args, **kwargs)
-    is_tuple = isinstance(out, tuple)
-    outs = out if is_tuple else (out,)
-
-    results = []
-    dirty_ids = {id(t) for t in ctx.dirty}
-    non_diff = {id(o) for o in getattr(ctx, "_non_diff_outputs", ())}
-    view_of = args[0] if is_op and getattr(cls, "_view", False) else None
-    for o in outs:
-        if is_op:
-            if o is None:
-                results.append(None)
-            elif view_of is not None:
-                results.append(Tensor._make_view(o, view_of))
-            else:
-                results.append(Tensor._make(o))
-        elif isinstance(o, Tensor):
-            if id(o) in dirty_ids:
-                results.append(o)
-            elif any(o is t for t in tensors):
-                results.append(o.view_as(o))  # an input returned as is: a new alias
-            else:
-                results.append(o)
-        else:
-            results.append(o)
-
+        outs = out if isinstance(out, tuple) else (out,)
+        results = tuple(_wrap_function_output(o, ctx, tensors, Tensor) for o in outs)
+        if not isinstance(out, tuple):
+            if record:
+                _record(ctx, args, tensors, results, Tensor)
+            return results[0]
     if record:
+        _record(ctx, args, tensors, results, Tensor)
+    return results
+
+
+_NO_GRADS: dict[int, tuple] = {}
+
+
+def _no_grads(n: int) -> tuple:
+    """``(False,) * n``, cached (it is needed for every op run without recording)."""
+    t = _NO_GRADS.get(n)
+    if t is None:
+        t = _NO_GRADS[n] = (False,) * n
+    return t
+
+
+def _wrap_function_output(o: Any, ctx: Node, tensors: list, Tensor: type) -> Any:
+    """An output of a custom Function's forward, as the tensor the caller receives."""
+    if not isinstance(o, Tensor) or any(o is d for d in ctx.dirty):
+        return o
+    if any(o is t for t in tensors):
+        return o.view_as(o)  # an input returned unchanged: the caller gets a new alias of it
+    return o
+
+
+def _record(ctx: Node, args: tuple, tensors: list, results: tuple, Tensor: type) -> None:
+    """Connect ``ctx`` to the graph: edges to the inputs, ``grad_fn`` on the outputs, saved values."""
+    if len(tensors) != len(args):
         ctx._tensor_pos = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
-        ctx.next_functions = tuple(edge_of(args[i]) for i in ctx._tensor_pos)
-        ctx._in_shapes = tuple(args[i]._data.shape for i in ctx._tensor_pos)
-        ctx._num_outputs = len(results)
-        meta = []
-        for i, r in enumerate(results):
-            if not isinstance(r, Tensor):
-                meta.append(((), None, None))
-                continue
-            meta.append((r._data.shape, r._data.dtype, r.device))
-            if id(r) in non_diff or (is_op and i in ctx.non_differentiable) or not r.dtype.is_floating_point:
-                continue
-            if id(r) in dirty_ids:
-                _check_inplace_leaf(r)
-                r._version_box[0] += 0  # version already bumped by the in-place op
+    edges = []
+    shapes = []
+    for t in tensors:
+        shapes.append(t._data.shape)
+        fn = t.grad_fn
+        if fn is not None:
+            edges.append((fn, t._output_nr))
+        elif t._requires_grad:
+            edges.append((_accumulate_node(t), 0))
+        else:
+            edges.append(_NO_EDGE)
+    ctx.next_functions = tuple(edges)
+    ctx._in_shapes = tuple(shapes)
+    is_op = ctx._forward_cls._is_op
+    if not is_op:
+        ctx._in_dtypes = tuple(t._data.dtype for t in tensors)  # a user's backward may return other dtypes
+    if len(results) == 1 and is_op:  # the common case, kept short
+        r = results[0]
+        data = r._data
+        ctx._out_meta = ((data.shape, data.dtype),)
+        if data.dtype.kind == "f" and not ctx.non_differentiable:
             r._requires_grad = True
             r.grad_fn = ctx
-            r._output_nr = i
-        ctx._out_meta = meta
-        _pack_saved(ctx, args, results)
     else:
-        ctx._to_save = ()
-    if not is_op and not record:
-        # outputs of a custom Function outside recording are plain tensors
-        pass
-    return tuple(results) if is_tuple else results[0]
+        _record_outputs(ctx, results, Tensor)
+    if ctx._to_save:
+        _pack_saved(ctx, args, results)
+
+
+_NO_EDGE = (None, 0)
+
+
+def _record_outputs(ctx: Node, results: tuple, Tensor: type) -> None:
+    """Give each differentiable output its ``grad_fn``, honouring mark_dirty / mark_non_differentiable."""
+    ctx._num_outputs = len(results)
+    skip = ctx.non_differentiable
+    non_diff_ids = {id(o) for o in ctx._non_diff_outputs}
+    dirty_ids = {id(t) for t in ctx.dirty}
+    meta = []
+    for i, r in enumerate(results):
+        if not isinstance(r, Tensor):
+            meta.append(((), None))
+            continue
+        data = r._data
+        meta.append((data.shape, data.dtype))
+        if i in skip or data.dtype.kind != "f" or id(r) in non_diff_ids:
+            continue
+        if id(r) in dirty_ids:
+            _check_inplace_leaf(r)
+            r._version_box[0] += 1  # PyTorch counts marking dirty as a modification
+        r._requires_grad = True
+        r.grad_fn = ctx
+        r._output_nr = i
+    ctx._out_meta = tuple(meta)
+
+
+_TENSOR: list = []
+
+
+def _tensor_cls() -> type:
+    """``learntorch.Tensor`` (imported on first use: tensor.py imports this module)."""
+    if not _TENSOR:
+        from ..tensor import Tensor  # noqa: PLC0415
+
+        _TENSOR.append(Tensor)
+    return _TENSOR[0]
 
 
 def _pack_saved(ctx: Node, args: tuple, results: list) -> None:
-    from ..tensor import Tensor  # noqa: PLC0415
+    """Turn what ``save_for_backward`` got into version-checked :class:`_Saved` entries.
 
-    to_save = ctx._to_save
-    ctx._to_save = ()
-    if not to_save:
-        return
+    A saved input or output is recognised by identity (the tensor itself, or in an
+    :class:`Op` its array). An output is stored as data only: holding the output
+    tensor would make a cycle node -> tensor -> grad_fn (the node).
+    """
+    Tensor = _tensor_cls()
     saved = []
-    for item in to_save:
+    for item in ctx._to_save:
+        match = None
         if item is None:
             saved.append(None)
             continue
-        match = None
-        for a in args:
-            if isinstance(a, Tensor) and (a is item or a._data is item):
-                match = _Saved(a, a._data, is_output=False)
-                break
-        if match is None:
+        if isinstance(item, Tensor):
             for i, r in enumerate(results):
-                if isinstance(r, Tensor) and (r is item or r._data is item):
+                if r is item:
                     match = _Saved(r, r._data, is_output=True, output_nr=i)
                     break
+            else:
+                for a in args:
+                    if a is item:
+                        match = _Saved(a, a._data, is_output=False)
+                        break
+        else:
+            for a in args:
+                if isinstance(a, Tensor) and a._data is item:
+                    match = _Saved(a, item, is_output=False)
+                    break
+            else:
+                for i, r in enumerate(results):
+                    if isinstance(r, Tensor) and r._data is item:
+                        match = _Saved(r, item, is_output=True, output_nr=i)
+                        break
         if match is None:
             # an intermediate (a mask, an index array, a tensor made inside forward)
             match = item if isinstance(item, Tensor) else Tensor._make(item)
         saved.append(match)
+    ctx._to_save = ()
     ctx._saved = tuple(saved)
     ctx._had_saved = True
 
@@ -462,7 +585,7 @@ def _check_same_device(tensors: list, cls: type) -> None:
 def _check_inplace_leaf(t: Any) -> None:
     if t.grad_fn is None and t._requires_grad:
         raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation.\n"
+            "a leaf Variable that requires grad has been used in an in-place operation.\n"
             "hint: wrap the update in `with torch.no_grad():` (as optimizers do), or work on a "
             "copy made with .clone()."
         )
