@@ -37,6 +37,7 @@ from .shape import (
     _refresh_views,
     _regenerate,
     _slice,
+    _strided,
     select,
     unsqueeze,
 )
@@ -54,12 +55,37 @@ class Index(Op):
     @staticmethod
     def forward(ctx, x, key):
         ctx.key = key
-        return ctx.xp.ascontiguousarray(x[key])
+        out = x[key]
+        return _rowmajor(ctx.xp, out)
 
     @staticmethod
     def backward(ctx, grad):
         zeros = Tensor._make(ctx.xp.zeros(ctx._in_shapes[0], dtype=grad._data.dtype))
         return index_put(zeros, ctx.key, grad, accumulate=True), None
+
+
+def _empty_rowmajor(xp: Any, shape: tuple, dt: Any) -> Any:
+    """An empty array with torch's row-major strides (NumPy 2 gives empty arrays zero strides)."""
+    st, acc = [], 1
+    for s in reversed(shape):
+        st.append(acc)
+        acc *= max(s, 1)
+    return _strided(xp.empty(1, dtype=dt), tuple(shape), tuple(reversed(st)))
+
+
+def _rowmajor(xp: Any, a: Any) -> Any:
+    """``a`` itself if laid out with torch's row-major strides, else such a copy."""
+    if a.size == 0:
+        return _empty_rowmajor(xp, a.shape, a.dtype)
+    st, acc = [], a.itemsize
+    for s in reversed(a.shape):
+        st.append(acc)
+        acc *= s
+    if a.strides == tuple(reversed(st)):
+        return a
+    out = xp.empty(a.shape, dtype=a.dtype)
+    out[...] = a
+    return out
 
 
 class IndexPut(Op):
@@ -187,10 +213,14 @@ def _split_key(self: Tensor, key: Any) -> tuple:
     if sum(k is Ellipsis for k in items) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     y, d, advanced, touched = self, 0, [], False
-    single = len(items) == 1
+    masks: list = []
+    adv_i = 0  # torch names an advanced index by its position among the index tensors
+    od = 0  # the dimension of ``self`` that the item indexes (for error messages)
+    single = not isinstance(key, tuple) and len(items) == 1
     for k in items:
         if k is Ellipsis:
             d += n - used
+            od += n - used
         elif k is None:
             y, d, touched = unsqueeze(y, d), d + 1, True
         elif isinstance(k, builtins.bool):
@@ -201,10 +231,11 @@ def _split_key(self: Tensor, key: Any) -> tuple:
             size = y._data.shape[d]
             if not -size <= k < size:
                 raise IndexError(
-                    f"index {k} is out of bounds for dimension {d} with size {size}\n"
-                    f"hint: valid indices along dimension {d} are {-size}..{size - 1}."
+                    f"index {k} is out of bounds for dimension {od} with size {size}\n"
+                    f"hint: valid indices along dimension {od} are {-size}..{size - 1}."
                 )
             y, touched = select(y, d, k), True
+            od += 1
         elif isinstance(k, slice):
             step = 1 if k.step is None else builtins.int(k.step)
             if step <= 0:
@@ -214,21 +245,19 @@ def _split_key(self: Tensor, key: Any) -> tuple:
                 )
             size = y._data.shape[d]
             start, stop, _ = slice(k.start, k.stop).indices(size)
-            if single or not (start == 0 and stop >= size and step == 1):
+            # torch skips a full slice inside a tuple key, judged on the raw start/stop
+            full = (k.start or 0) == 0 and (k.stop is None or k.stop >= size) and step == 1
+            if single or not full:
                 y, touched = _slice(y, d, k.start, k.stop, step), True
             d += 1
+            od += 1
         else:  # a tensor index
             arr = k._data
             if k.dtype is dtypes.bool:
-                mask_shape = tuple(y._data.shape[d : d + k.ndim])
-                if tuple(k.shape) != mask_shape:
-                    bad = next(i for i, (a, b) in enumerate(zip(k.shape, mask_shape)) if a != b)
-                    raise IndexError(
-                        f"The shape of the mask {list(k.shape)} at index {bad} does not match the shape "
-                        f"of the indexed tensor {list(y.shape)} at index {d + bad}"
-                    )
+                masks.append((d, k))  # checked once all basic indexing is applied, as torch does
                 advanced.append((d, arr))
                 d += k.ndim
+                od += k.ndim
             else:
                 if k.dtype.is_floating_point:
                     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -238,11 +267,21 @@ def _split_key(self: Tensor, key: Any) -> tuple:
                     bad = hi if hi >= size else lo if lo < -size else None
                     if bad is not None:
                         raise IndexError(
-                            f"index {bad} is out of bounds for dimension {d} with size {size}\n"
-                            f"hint: valid indices along dimension {d} are {-size}..{size - 1}."
+                            f"index {bad} is out of bounds for dimension {adv_i} with size {size}\n"
+                            f"hint: valid indices along dimension {od} of the tensor are {-size}..{size - 1}."
                         )
                 advanced.append((d, arr))
                 d += 1
+                od += 1
+                adv_i += 1
+    for d, k in masks:
+        mask_shape = tuple(y._data.shape[d : d + k.ndim])
+        if tuple(k.shape) != mask_shape:
+            bad = next((i for i, (a, b) in enumerate(zip(k.shape, mask_shape)) if a != b), 0)
+            raise IndexError(
+                f"The shape of the mask {list(k.shape)} at index {bad} does not match the shape "
+                f"of the indexed tensor {list(y.shape)} at index {d + bad}"
+            )
     return y, advanced, touched
 
 
@@ -282,7 +321,12 @@ def getitem(self: Tensor, key: Any) -> Tensor:
     (tensor([3, 4, 5]), tensor([[1, 2],
             [4, 5]]), tensor([4, 5]))
     """
-    if self.ndim == 0 and key is not None and key is not Ellipsis and not isinstance(key, (tuple, builtins.bool, Tensor)):
+    if (
+        self.ndim == 0
+        and key is not None
+        and key is not Ellipsis
+        and not isinstance(key, (tuple, builtins.bool, Tensor))
+    ):
         if isinstance(key, (builtins.int, slice)):
             raise IndexError(
                 "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
@@ -369,7 +413,9 @@ def _copy_slices(view: Tensor, result: Tensor) -> None:
     root = view._base
     if view._data.dtype != root._data.dtype:
         return
-    idx = _logical_index(root._data, tuple(view._data.shape), _elem_strides(view._data), view.storage_offset())
+    idx = _logical_index(
+        root._data, tuple(view._data.shape), _elem_strides(view._data), view.storage_offset()
+    )
     old_edge = edge_of(root)
     fn, nr = result.grad_fn, result._output_nr
     collapse = fn is not None and bool(fn.next_functions) and fn.next_functions[0] == edge_of(view)
@@ -451,7 +497,7 @@ def _check_gather(input: Tensor, dim: int, index: Tensor, name: str, src: Tensor
     if index.dtype not in (dtypes.int64,) and not (name == "gather" and index.dtype is dtypes.int32):
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if index.ndim != input.ndim and index.numel() and input.ndim:
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor")
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     for ax in range(index.ndim):
         if ax != dim and index.shape[ax] > input.shape[ax]:
             raise RuntimeError(
@@ -502,8 +548,12 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     if dim is None:
         return gather(input.reshape(-1), 0, indices.reshape(-1))
     d = _wrap_dim(dim, input.ndim)
-    shape_i = list(np.broadcast_shapes(tuple(input.shape[:d]) + (1,) + tuple(input.shape[d + 1 :]),
-                                       tuple(indices.shape[:d]) + (1,) + tuple(indices.shape[d + 1 :])))
+    shape_i = list(
+        np.broadcast_shapes(
+            tuple(input.shape[:d]) + (1,) + tuple(input.shape[d + 1 :]),
+            tuple(indices.shape[:d]) + (1,) + tuple(indices.shape[d + 1 :]),
+        )
+    )
     si, sx = list(shape_i), list(shape_i)
     si[d], sx[d] = indices.shape[d], input.shape[d]
     return gather(input.expand(*sx), d, indices.expand(*si))
@@ -517,7 +567,11 @@ class Scatter(Op):
         key = _gather_key(index, dim, ctx.xp)
         ctx.key = key
         out = x.copy()
-        out[key] = src if not hasattr(src, "shape") or src.ndim == 0 else src[tuple(slice(0, s) for s in index.shape)]
+        out[key] = (
+            src
+            if not hasattr(src, "shape") or src.ndim == 0
+            else src[tuple(slice(0, s) for s in index.shape)]
+        )
         return out
 
     @staticmethod
@@ -530,8 +584,15 @@ class Scatter(Op):
             src_shape = ctx._in_shapes[1]
             if tuple(g.shape) != tuple(src_shape):
                 pad = Tensor._make(ctx.xp.zeros(src_shape, dtype=g._data.dtype))
-                g = index_put(pad, tuple(ctx.xp.arange(s).reshape([-1 if i == j else 1 for j in range(len(src_shape))])
-                                          for i, s in enumerate(g.shape)), g, False)
+                g = index_put(
+                    pad,
+                    tuple(
+                        ctx.xp.arange(s).reshape([-1 if i == j else 1 for j in range(len(src_shape))])
+                        for i, s in enumerate(g.shape)
+                    ),
+                    g,
+                    False,
+                )
             gsrc = g
         return gx, gsrc, None, None
 
@@ -576,7 +637,9 @@ class ScatterAdd(Op):
         return grad, gsrc, None, None
 
 
-def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None) -> Tensor:
+def scatter(
+    input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None
+) -> Tensor:
     """Write ``src`` (a tensor or a number) into a copy of ``input`` at ``index`` along ``dim``.
 
     >>> import learntorch as torch
@@ -590,9 +653,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     _check_gather(input, d, index, "scatter")
     if isinstance(src, Tensor):
         if src.dtype != input.dtype:
-            raise RuntimeError(
-                f"scatter(): Expected self.dtype to be equal to src.dtype"
-            )
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
         return Scatter.apply(input, src, d, index._data)
     return ScatterScalar.apply(input, d, index._data, src)
 
@@ -700,12 +761,16 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     xp = backend.array_module(input._data)
     a = input._data if input.ndim else input._data.reshape(1)
     nz = xp.nonzero(a)
+    if as_tuple and input.ndim:
+        return nonzero(input).unbind(1)  # columns of the (n, ndim) result, as torch returns them
     if as_tuple:
-        return tuple(Tensor._make(xp.asarray(i, dtype=xp.int64)) for i in nz)
-    out = xp.stack(nz, axis=1).astype(xp.int64) if nz else xp.zeros((a.size and 1, 0), dtype=xp.int64)
-    if input.ndim == 0:
-        out = out[:, :0]
-    return Tensor._make(xp.ascontiguousarray(out))
+        return tuple(Tensor._make(_rowmajor(xp, xp.asarray(i, dtype=xp.int64))) for i in nz)
+    # torch lays the (n, ndim) result out column by column: strides (1, n)
+    n = int(nz[0].shape[0])
+    k = a.ndim if input.ndim else 0
+    if n == 0 or k == 0:
+        return Tensor._make(_strided(xp.empty(1, dtype=xp.int64), (n, k), (1, n)))
+    return Tensor._make(xp.stack(nz, axis=0).astype(xp.int64, copy=False).T)
 
 
 def argwhere(input: Tensor) -> Tensor:
@@ -726,7 +791,8 @@ class _SortLike(Op):
     @staticmethod
     def forward(ctx, x, dim, order):
         xp = ctx.xp
-        vals = xp.take_along_axis(x, order, axis=dim)
+        order = _rowmajor(xp, order)
+        vals = _rowmajor(xp, xp.take_along_axis(x, order, axis=dim))
         ctx.args = (x.shape, dim, order)
         ctx.non_differentiable = {1}
         return vals, order
@@ -772,7 +838,9 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     indices=tensor([1, 2, 0]))
     """
     if input.ndim == 0:
-        return _sort_t((input.clone(), Tensor._make(backend.array_module(input._data).zeros((), dtype=np.int64))))
+        return _sort_t(
+            (input.clone(), Tensor._make(backend.array_module(input._data).zeros((), dtype=np.int64)))
+        )
     d = _wrap_dim(dim, input.ndim)
     order = _order(input._data, d, descending).astype(np.int64, copy=False)
     vals, idx = Sort.apply(input, d, order)
@@ -808,13 +876,17 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
 
 
 def unique(
-    input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False, dim: int | None = None  # noqa: A002
+    input: Tensor,
+    sorted: bool = True,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: int | None = None,  # noqa: A002
 ) -> Any:
     """The distinct values (sorted), optionally with inverse indices and counts.
 
     >>> import learntorch as torch
     >>> torch.unique(torch.tensor([3, 1, 1, 2]), return_counts=True)
-    (tensor([1, 2, 3]), tensor([1, 1, 2]))
+    (tensor([1, 2, 3]), tensor([2, 1, 1]))
     """
     xp = backend.array_module(input._data)
     a = input._data
@@ -825,11 +897,11 @@ def unique(
         d = _wrap_dim(dim, input.ndim)
         vals, inv, counts = xp.unique(a, return_inverse=True, return_counts=True, axis=d)
         inv = inv.reshape(-1)
-    out = [Tensor._make(xp.ascontiguousarray(vals))]
+    out = [Tensor._make(_rowmajor(xp, vals))]
     if return_inverse:
-        out.append(Tensor._make(inv.astype(xp.int64)))
+        out.append(Tensor._make(_rowmajor(xp, inv.astype(xp.int64))))
     if return_counts:
-        out.append(Tensor._make(counts.astype(xp.int64)))
+        out.append(Tensor._make(_rowmajor(xp, counts.astype(xp.int64))))
     return out[0] if len(out) == 1 else tuple(out)
 
 

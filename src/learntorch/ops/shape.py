@@ -19,6 +19,8 @@ import warnings
 import weakref
 from typing import Any, Sequence
 
+import numpy as np
+
 from .. import backend, dtypes
 from ..autograd import grad_mode
 from ..autograd.function import Op, _apply, edge_of
@@ -236,14 +238,12 @@ def view(self: Tensor, *shape: Any) -> Tensor:
 def _view_dtype(self: Tensor, dt: dtypes.dtype) -> Tensor:
     """The same bytes read as another dtype (torch's rules for the last dimension)."""
     a = self._data
-    new_size = dt.np(0).itemsize if hasattr(dt.np, "__call__") else dt.itemsize
+    new_size = np.dtype(dt.np).itemsize
     old_size = a.itemsize
     if new_size != old_size:
         src, dst = _TYPE_NAMES[self.dtype.name], _TYPE_NAMES[dt.name]
         if a.ndim == 0:
-            raise RuntimeError(
-                f"self.dim() cannot be 0 to view {src} as {dst} (different element sizes)"
-            )
+            raise RuntimeError(f"self.dim() cannot be 0 to view {src} as {dst} (different element sizes)")
         if self.stride(-1) != 1:
             raise RuntimeError(
                 f"self.stride(-1) must be 1 to view {src} as {dst} (different element sizes), but got "
@@ -1034,7 +1034,9 @@ def _scatter_flat(grad: Tensor, idx: Tensor, shape: tuple) -> Tensor:
     return index_put(zeros, (idx,), grad, accumulate=True).view(shape)
 
 
-def as_strided(input: Tensor, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None) -> Tensor:
+def as_strided(
+    input: Tensor, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None
+) -> Tensor:
     """A view of ``input``'s memory with any size, stride and storage offset (handle with care).
 
     >>> import learntorch as torch
@@ -1138,9 +1140,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t_ in enumerate(tensors):
         if not isinstance(t_, Tensor):
-            raise TypeError(
-                f"expected Tensor as element {i} in argument 0, but got {type(t_).__name__}"
-            )
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t_).__name__}")
         if t_.ndim == 0:
             raise RuntimeError(
                 f"zero-dimensional tensor (at position {i}) cannot be concatenated\n"
@@ -1336,7 +1336,9 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return Triu.apply(input, int(diagonal))
 
 
-def repeat_interleave(input: Any, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
+def repeat_interleave(
+    input: Any, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
+) -> Tensor:
     """Repeat each element ``repeats`` times (an int, or one count per element along ``dim``).
 
     >>> import learntorch as torch
