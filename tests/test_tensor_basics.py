@@ -6,7 +6,6 @@ import copy
 import pickle
 import re
 
-import numpy as np
 import pytest
 
 import learntorch as lt
