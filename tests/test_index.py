@@ -27,7 +27,8 @@ def pair(torch, arr, requires_grad=False):
 def same(a, b):
     assert tuple(a.shape) == tuple(b.shape)
     assert str(a.dtype) == str(b.dtype)
-    if b.numel():  # torch's strides/offsets for empty results are idiosyncratic; values and shapes still match
+    # torch's strides/offsets for empty results are idiosyncratic; values and shapes still match
+    if b.numel():
         assert a.stride() == b.stride(), (a.stride(), b.stride())
         assert a.storage_offset() == b.storage_offset()
     np.testing.assert_array_equal(np.asarray(a.detach()._data), b.detach().numpy())
