@@ -638,3 +638,28 @@ def test_requires_grad_changes_on_non_leaf_allowed_true(torch):
         y = m.ones(2, requires_grad=True) * 2
         y.requires_grad_(True)
         assert y.requires_grad
+
+
+def test_setup_context_style_function(torch):
+    res = []
+    for m in (lt, torch):
+
+        class Cube(m.autograd.Function):
+            @staticmethod
+            def forward(x):
+                return x**3
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                ctx.save_for_backward(inputs[0])
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return 3 * x**2 * grad
+
+        x = m.tensor([2.0, -1.0], requires_grad=True)
+        y = Cube.apply(x)
+        y.sum().backward()
+        res.append((repr(y), x.grad.tolist()))
+    assert res[0] == res[1]

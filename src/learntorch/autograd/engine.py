@@ -27,7 +27,7 @@ from typing import Any, Sequence
 
 from .. import backend
 from . import grad_mode
-from .function import AccumulateGrad, Node, _tensor_cls, edge_of
+from .function import _TENSOR, AccumulateGrad, Node, _tensor_cls, edge_of
 
 __all__ = ["backward", "grad"]
 
@@ -417,7 +417,7 @@ def _owns_memory(data: Any) -> bool:
 
 def _validate(node: Node, grads_in: tuple) -> tuple:
     """Check each gradient against its input's shape (reducing broadcast grads) and dtype."""
-    Tensor = _tensor_cls()
+    Tensor = _TENSOR[0]
     shapes = node._in_shapes
     dtypes_ = node._in_dtypes
     out = []

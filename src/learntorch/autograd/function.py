@@ -150,7 +150,7 @@ class Node:
     # -- running backward --------------------------------------------------------------
     def _apply_backward(self, grads: list[Any]) -> tuple[Any, ...]:
         cls = self._forward_cls
-        if self._materialize_grads and None in grads:
+        if self._materialize_grads and any(g is None for g in grads):  # (not `None in`: that calls ==)
             from ..tensor import Tensor  # noqa: PLC0415
 
             for i, g in enumerate(grads):
@@ -302,6 +302,10 @@ class _FunctionMeta(type):
         suffix = "Backward0" if getattr(cls, "_is_op", False) else "Backward"
         node_name = ns.get("node_name") or f"{name}{suffix}"
         cls._backward_cls = type(node_name, (Node,), {"_forward_cls": cls, "__module__": cls.__module__})
+        # PyTorch's newer style: forward(*args) without ctx, plus setup_context(ctx, inputs, output)
+        cls._has_setup_context = any(
+            "setup_context" in vars(c) for c in cls.__mro__[:-1] if not c.__dict__.get("_abstract")
+        )
 
 
 class Function(metaclass=_FunctionMeta):
@@ -327,6 +331,24 @@ class Function(metaclass=_FunctionMeta):
     tensor([9.], grad_fn=<SquareBackward>)
     >>> y.backward(); x.grad
     tensor([6.])
+
+    PyTorch's newer style, with ``forward`` free of ``ctx`` and a separate
+    ``setup_context(ctx, inputs, output)``, works as well:
+
+    >>> class Cube(torch.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(x):
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def setup_context(ctx, inputs, output):
+    ...         ctx.save_for_backward(inputs[0])
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return 3 * x**2 * grad
+    >>> x = torch.tensor([2.0], requires_grad=True)
+    >>> Cube.apply(x).backward(); x.grad
+    tensor([12.])
     """
 
     _abstract = True
@@ -424,7 +446,11 @@ def _apply(cls: type[Function], args: tuple, kwargs: dict) -> Any:
             results = tuple(None if o is None else Tensor._make(o) for o in out)
     else:
         with grad_mode.no_grad():
-            out = cls.forward(ctx, *args, **kwargs)
+            if cls._has_setup_context:
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
+            else:
+                out = cls.forward(ctx, *args, **kwargs)
         outs = out if isinstance(out, tuple) else (out,)
         results = tuple(_wrap_function_output(o, ctx, tensors, Tensor) for o in outs)
         if not isinstance(out, tuple):
