@@ -239,3 +239,9 @@ def test_large_draw_is_vectorised_and_statistically_sound():
     assert abs(x.mean()) < 5e-3 and abs(x.std() - 1) < 5e-3
     u = lt.rand(1_000_000).numpy()
     assert u.min() >= 0 and u.max() < 1 and abs(u.mean() - 0.5) < 2e-3
+
+
+def test_factories_start_at_version_zero(torch):
+    for name, args in [("rand", (3,)), ("randn", (3,)), ("randint", (0, 5, (3,))), ("randperm", (4,))]:
+        assert getattr(lt, name)(*args)._version == getattr(torch, name)(*args)._version == 0, name
+    assert lt.normal(0.0, 1.0, size=(3,))._version == torch.normal(0.0, 1.0, size=(3,))._version

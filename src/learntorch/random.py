@@ -577,6 +577,8 @@ def _make(size: tuple, dtype: dtypes.dtype | None, device: Any, name: str) -> Te
 
 
 def _finish(t: Tensor, requires_grad: bool) -> Tensor:
+    # a factory's fill is not an in-place change the user made: torch's result is at version 0
+    t._version_box[0] = 0
     if requires_grad:
         t.requires_grad_(True)
     return t
