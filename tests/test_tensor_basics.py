@@ -224,3 +224,29 @@ def test_save_load_views_share(tmp_path):
     d = lt.load(path)
     d["a"][3] = -1
     assert d["v"].tolist() == [2.0, -1.0]
+
+
+def test_legacy_tensor_types(torch):
+    res = []
+    for m in (lt, torch):
+        x = m.FloatTensor([1, 2, 3])  # note 002 builds a layer's input this way
+        res.append(
+            (
+                repr(x),
+                isinstance(x, m.FloatTensor),
+                isinstance(m.ones(2, dtype=m.float64), m.FloatTensor),
+                isinstance(x, m.Tensor),
+                tuple(m.LongTensor(2, 3).shape),
+                repr(m.LongTensor([1.7, 2])),
+                repr(m.BoolTensor([1, 0])),
+                tuple(m.FloatTensor(m.Size([2])).shape),
+                repr(m.FloatTensor()),
+                repr(m.ones(2).type(m.LongTensor)),
+                repr(m.FloatTensor),
+                repr(m.LongTensor.dtype),
+                repr(m.DoubleTensor(m.ones(2, dtype=m.float64))),
+            )
+        )
+    assert res[0] == res[1]
+    with pytest.raises(TypeError):
+        lt.FloatTensor(lt.ones(2, dtype=lt.int64))

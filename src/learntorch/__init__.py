@@ -240,7 +240,20 @@ from .random import (
     set_rng_state,
 )
 from .serialization import load, save
-from .tensor import Size, Tensor, is_tensor
+from .tensor import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Size,
+    Tensor,
+    is_tensor,
+)
 
 from . import nn, optim, utils  # noqa: E402 - layers, optimisers and data loading build on the core above
 
@@ -253,6 +266,8 @@ __all__ = [
     "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
     "rand_like", "randn_like", "randint_like",
     "Size", "Tensor", "autograd", "cuda", "device", "dtype", "dtypes", "is_tensor",
+    "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
+    "ByteTensor", "BoolTensor",
     "return_types", "set_printoptions", "get_printoptions", "printoptions", "is_inference_mode_enabled",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
     "tensor", "as_tensor", "from_numpy", "empty", "zeros", "ones", "full", "eye", "arange",

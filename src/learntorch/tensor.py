@@ -30,7 +30,10 @@ from .autograd.grad_mode import _state as _grad_state
 from .backend import device
 from .dtypes import dtype
 
-__all__ = ["Tensor", "Size"]
+__all__ = [
+    "Tensor", "Size", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
+    "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+]  # fmt: skip
 
 
 class Size(tuple):
@@ -636,6 +639,8 @@ class Tensor:
             from .autograd.function import _legacy_type_name  # noqa: PLC0415
 
             return _legacy_type_name(self.dtype, self.is_cuda)
+        if isinstance(dtype, _LegacyTensorType):
+            dtype = dtype.dtype
         if isinstance(dtype, str):
             names = {
                 "torch.FloatTensor": dtypes.float32,
@@ -717,6 +722,58 @@ class Tensor:
         from .creation import full  # noqa: PLC0415
 
         return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device, **kw)
+
+
+class _LegacyTensorType(type):
+    """``torch.FloatTensor`` and friends: old-style names for "a CPU tensor of this dtype".
+
+    Calling one builds a tensor (``torch.FloatTensor([1, 2])``, ``torch.LongTensor(2, 3)``);
+    ``isinstance(x, torch.FloatTensor)`` checks the dtype; ``x.type(torch.LongTensor)`` converts.
+    """
+
+    dtype: dtype
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Tensor:
+        if kwargs.pop("device", None) not in (None, "cpu"):
+            raise TypeError(f"{cls.__name__} is a CPU tensor type; use torch.tensor(..., device=...)")
+        if kwargs:
+            raise TypeError(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        dt = cls.dtype
+        if not args:
+            return Tensor._make(np.empty((0,), dtype=dt.np))
+        if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer, Size)):
+            src = args[0]
+            if isinstance(src, Tensor):
+                if src.dtype is not dt:
+                    raise TypeError(
+                        f"expected {dt} tensor (got {src.dtype} tensor)\n"
+                        f"hint: convert with x.to({dt}) instead."
+                    )
+                return src.detach()
+            return Tensor._make(np.array(src, dtype=dt.np))
+        shape = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
+        return Tensor._make(np.empty(tuple(builtins.int(n) for n in shape), dtype=dt.np))
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and not obj.is_cuda
+
+    def __repr__(cls) -> str:
+        return f"<class 'torch.{cls.__name__}'>"
+
+
+def _legacy_type(name: str, dt: dtype) -> Any:
+    return _LegacyTensorType(name, (), {"dtype": dt, "__module__": "learntorch.tensor"})
+
+
+FloatTensor = _legacy_type("FloatTensor", dtypes.float32)
+DoubleTensor = _legacy_type("DoubleTensor", dtypes.float64)
+HalfTensor = _legacy_type("HalfTensor", dtypes.float16)
+LongTensor = _legacy_type("LongTensor", dtypes.int64)
+IntTensor = _legacy_type("IntTensor", dtypes.int32)
+ShortTensor = _legacy_type("ShortTensor", dtypes.int16)
+CharTensor = _legacy_type("CharTensor", dtypes.int8)
+ByteTensor = _legacy_type("ByteTensor", dtypes.uint8)
+BoolTensor = _legacy_type("BoolTensor", dtypes.bool)
 
 
 class _Storage:
