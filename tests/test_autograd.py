@@ -663,3 +663,23 @@ def test_setup_context_style_function(torch):
         y.sum().backward()
         res.append((repr(y), x.grad.tolist()))
     assert res[0] == res[1]
+
+
+def test_hooks_with_grad_and_inputs(torch):
+    res = []
+    for m in (lt, torch):
+        x = m.ones(2, requires_grad=True)
+        x.register_hook(lambda g: g * 10)
+        leaf = m.autograd.grad((x * 2).sum(), x)[0].tolist()  # a leaf's hooks apply to what grad() returns
+        y = x * 3
+        y.retain_grad()
+        m.autograd.grad((y * y).sum(), x)
+        z = x * 3
+        z.register_hook(lambda g: g + 1)
+        gz, gx = m.autograd.grad((z * 1).sum(), [z, x])  # a non-leaf's: only downstream
+        a = m.ones(2, requires_grad=True)
+        b = a * 2
+        b.register_hook(lambda g: g * 10)
+        (b * b).sum().backward(inputs=[b])
+        res.append((leaf, y.grad.tolist(), gz.tolist(), gx.tolist(), b.grad.tolist(), b.retains_grad, a.grad))
+    assert res[0] == res[1]

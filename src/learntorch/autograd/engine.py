@@ -119,6 +119,8 @@ def backward(
         for t in inputs:
             if not t._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            if t.grad_fn is not None:
+                t.retain_grad()  # as PyTorch does: a non-leaf input gets its .grad like retain_grad()
             input_map[edge_of(t)] = t
     _check_outputs(outputs)
     grads = _make_grads(outputs, grad_outputs, create_graph)
@@ -261,13 +263,13 @@ def _run(
             if type(node) is AccumulateGrad:
                 _leaf(node, buf, create_graph, capture, inputs)
                 continue
+            if capture is not None:
+                _capture(node, buf, capture)  # before the hooks: grad() returns what arrived here
             if node._pre_hooks or node._retained or node._prehooks:
                 buf = _call_pre_hooks(node, buf)
-            if capture is not None or inputs is not None:
-                _capture(node, buf, create_graph, capture, inputs)
-                if not any(nxt in needed for nxt, _ in node.next_functions):
-                    _release(node, deps, ready)  # a captured non-leaf: nothing further is wanted
-                    continue
+            if needed is not None and not any(nxt in needed for nxt, _ in node.next_functions):
+                _release(node, deps, ready)  # a target non-leaf with nothing wanted beyond it
+                continue
             grads_in = _call_backward(node, buf)
             if node._hooks:
                 grads_in = _call_post_hooks(node, grads_in, buf)
@@ -344,15 +346,11 @@ def _call_post_hooks(node: Node, grads_in: tuple, buf: list) -> tuple:
     return grads_in
 
 
-def _capture(node: Node, buf: list, create_graph: bool, capture: dict | None, inputs: dict | None) -> None:
-    """At a non-leaf node: hand gradients to ``grad()`` or to ``backward(inputs=[non_leaf])``."""
+def _capture(node: Node, buf: list, capture: dict) -> None:
+    """At a non-leaf node: hand the arriving gradients to ``grad()``."""
     for nr, g in enumerate(buf):
-        if g is None:
-            continue
-        if capture is not None and (node, nr) in capture:
+        if g is not None and (node, nr) in capture:
             capture[(node, nr)] = g
-        if inputs is not None and (node, nr) in inputs:
-            _add_to_grad(inputs[(node, nr)], g, create_graph)
 
 
 def _leaf(
