@@ -16,7 +16,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import autograd, cuda, dtypes, ops, random, return_types, serialization
+from . import autograd, cuda, dtypes, nn, ops, optim, random, return_types, serialization, utils
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .autograd import (
     enable_grad,
@@ -65,6 +65,22 @@ from .dtypes import (
     set_default_dtype,
     short,
     uint8,
+)
+from .ops.index import (
+    argsort,
+    argwhere,
+    gather,
+    index_put,
+    index_select,
+    masked_fill,
+    masked_select,
+    nonzero,
+    scatter,
+    scatter_add,
+    sort,
+    take_along_dim,
+    topk,
+    unique,
 )
 from .ops.linalg import (
     addmm,
@@ -174,22 +190,6 @@ from .ops.reduce import (
     var,
     var_mean,
 )
-from .ops.index import (
-    argsort,
-    argwhere,
-    gather,
-    index_put,
-    index_select,
-    masked_fill,
-    masked_select,
-    nonzero,
-    scatter,
-    scatter_add,
-    sort,
-    take_along_dim,
-    topk,
-    unique,
-)
 from .ops.shape import (
     as_strided,
     cat,
@@ -255,13 +255,14 @@ from .tensor import (
     is_tensor,
 )
 
-from . import nn, optim, utils  # noqa: E402 - layers, optimisers and data loading build on the core above
-
 float = float  # noqa: PLW0127 - torch.float is float32 (re-exported on purpose)
 
 __all__ = [
     "nn", "optim", "utils",
     "save", "load", "serialization",
+    "nn", "ops", "optim", "utils", "course",
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d",
+    "avg_pool1d", "adaptive_avg_pool1d", "layer_norm", "group_norm", "dropout", "softmax", "log_softmax",
     "random", "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
     "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
     "rand_like", "randn_like", "randint_like",
@@ -292,3 +293,22 @@ __all__ = [
     "triu", "unbind", "argsort", "argwhere", "gather", "index_put", "index_select", "masked_fill",
     "masked_select", "nonzero", "scatter", "scatter_add", "sort", "take_along_dim", "topk", "unique",
 ]  # fmt: skip
+
+# torch.* aliases of functional ops that PyTorch also exposes at the top level (same argument order)
+from . import course  # noqa: E402
+from .nn.functional import (  # noqa: E402
+    adaptive_avg_pool1d,
+    avg_pool1d,
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    dropout,
+    group_norm,
+    layer_norm,
+    log_softmax,
+    max_pool1d,
+    max_pool2d,
+    softmax,
+)
