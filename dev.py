@@ -31,7 +31,7 @@ def run(*cmd: str | Path, **kw: object) -> None:
 
 def ensure_env(extras: str) -> None:
     """Create .venv once; (re)install learntorch with ``extras`` when anything changed."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - dev.py runs on whatever python3 the machine has
         sys.exit("learntorch needs Python 3.10 or newer")
     if not PY.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
