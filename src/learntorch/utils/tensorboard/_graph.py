@@ -111,26 +111,53 @@ def trace_graph(model: Any, input_to_model: Any = None) -> tuple[bytes, list[tup
                     )
 
     claimed: dict[int, tuple[Any, str, str]] = {}  # id(grad_fn) -> (grad_fn, scope, module description)
-    boundaries: list[set[int]] = []
+    # inputs autograd cannot see (integer token ids): id(grad_fn) -> names of the input nodes
+    untracked: dict[int, list[str]] = {}
+    attached: set[str] = set()
+    boundaries: list[tuple[set[int], list[tuple[str, tuple[int, ...]]]]] = []
 
-    def claim(outputs: Any, scope: str, what: str, stop: set[int]) -> None:
+    def claim(outputs: Any, scope: str, what: str, stop: set[int], plain: list | None = None) -> None:
         todo = [t.grad_fn for t in _tensors(outputs) if t.grad_fn is not None]
         seen: set[int] = set()
+        new: list = []
         while todo:  # walk through nodes inner modules claimed: ops of ours may lie behind them
             node = todo.pop()
             if node is None or id(node) in seen or id(node) in stop or hasattr(node, "variable"):
                 continue
             seen.add(id(node))
-            claimed.setdefault(id(node), (node, scope, what))
+            if id(node) not in claimed:
+                claimed[id(node)] = (node, scope, what)
+                new.append(node)
             todo.extend(nxt for nxt, _ in node.next_functions)
+        # a module input without grad (token ids) feeds the first op of this call that has a
+        # grad-less argument of its shape, else simply the first op of this call
+        new.sort(key=lambda n: n._seq)
+        for name, shape in plain or ():
+            if name in attached:  # an inner module already took it
+                continue
+            fed = [
+                n
+                for n in new
+                if any(e[0] is None and s == shape for e, s in zip(n.next_functions, n._in_shapes))
+            ]
+            if fed or new:
+                untracked.setdefault(id((fed or new)[0]), []).append(name)
+                attached.add(name)
 
     def pre_hook(module: Any, inputs: Any) -> None:
-        boundaries.append({id(t.grad_fn) for t in _tensors(inputs) if t.grad_fn is not None})
+        tensors = _tensors(inputs)
+        stop = {id(t.grad_fn) for t in tensors if t.grad_fn is not None}
+        plain = [
+            (leaf_names[id(t)], tuple(t.shape))
+            for t in tensors
+            if not t.requires_grad and id(t) in leaf_names
+        ]
+        boundaries.append((stop, plain))
 
     def post_hook(module: Any, inputs: Any, output: Any) -> None:
-        stop = boundaries.pop()
+        stop, plain = boundaries.pop()
         what = module._get_name() if module._modules else repr(module)
-        claim(output, scopes.get(id(module), root_scope), what, stop)
+        claim(output, scopes.get(id(module), root_scope), what, stop, plain)
 
     handles = []
     if is_module:
@@ -174,14 +201,15 @@ def trace_graph(model: Any, input_to_model: Any = None) -> tuple[bytes, list[tup
         return names.get(id(nxt))
 
     for node, _, what in ordered:
-        inputs = [s for s in (source(nxt) for nxt, _ in node.next_functions) if s is not None]
+        inputs = untracked.get(id(node), []) + [source(nxt) for nxt, _ in node.next_functions]
+        inputs = [s for s in inputs if s is not None]
         shape = shapes.get(id(node))
         attr = f"grad_fn: {node.name()}  in: {what}"
         nodes.append((names[id(node)], _op_name(node), inputs, [shape] if shape is not None else [], attr))
     for i, t in enumerate(outputs):
         src = source(t.grad_fn) if t.grad_fn is not None else leaf_names.get(id(t))
         nodes.append(
-            (f"output/output.{i}", "IO Node", [src] if src else [], [tuple(t.shape)], f"dtype: {t.dtype}")
+            (f"output/output.{i + 1}", "IO Node", [src] if src else [], [tuple(t.shape)], f"dtype: {t.dtype}")
         )
 
     encoded = [

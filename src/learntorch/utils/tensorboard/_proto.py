@@ -168,10 +168,10 @@ def tensor_strings(strings: Sequence[bytes]) -> bytes:
 
 
 def tensor_scalar(value: float, double: bool = False) -> bytes:
-    """A 0-D float ``TensorProto``: dtype=1, tensor_shape=2 (empty), float_val=5 / double_val=6."""
+    """A one-number float ``TensorProto``: dtype=1, float_val=5 or double_val=6 (packed)."""
     if double:
-        return field_varint(1, DT_DOUBLE) + field_bytes(2, b"") + packed_doubles(6, [value])
-    return field_varint(1, DT_FLOAT) + field_bytes(2, b"") + field_bytes(5, struct.pack("<f", value))
+        return field_varint(1, DT_DOUBLE) + packed_doubles(6, [value])
+    return field_varint(1, DT_FLOAT) + field_bytes(5, struct.pack("<f", value))
 
 
 # ---------------------------------------------------------------- graph.proto / node_def.proto

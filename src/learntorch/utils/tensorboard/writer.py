@@ -203,10 +203,14 @@ class SummaryWriter:
         """One point of the curve ``tag``: y = ``scalar_value`` (a number or 1-element tensor),
         x = ``global_step``. ``new_style`` stores a tensor for the scalars plugin instead of the
         classic ``simple_value`` float (``double_precision`` keeps it float64)."""
-        value = _to_numpy(scalar_value)
-        if value.squeeze().ndim != 0:
-            raise AssertionError("scalar should be 0D")
-        value = float(value)
+        array = _to_numpy(scalar_value).squeeze()
+        if array.ndim != 0:
+            raise AssertionError(
+                "Tensor should contain one element (0 dimensions).             "
+                f"Was given size: {array.size} and {array.ndim} dimensions.\n"
+                "hint: a curve takes one number per step: log loss.item(), or a mean, not a whole tensor."
+            )
+        value = float(array)
         if new_style:
             meta = _proto.summary_metadata("scalars")
             val = _proto.summary_value(tag, meta, tensor=_proto.tensor_scalar(value, double_precision))
