@@ -213,7 +213,7 @@ def test_events_survive_exit_without_close(tmp_path):
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
     events = _events(tmp_path)[1:]
-    assert [e[2][0] for e in events] == [0, 1, 2, 3, 4]
+    assert [e.get(2, [0])[0] for e in events] == [0, 1, 2, 3, 4]  # step 0 is left out, as proto3 does
 
 
 # ------------------------------------------------------------------ scalars
@@ -226,7 +226,7 @@ def test_scalar_wire_format(tmp_path):
         w.add_scalar("zero", learntorch.tensor(0.0), 7)
     events = _events(tmp_path)[1:]
     for i, ev in enumerate(events[:3]):
-        assert ev[2] == [i]
+        assert ev.get(2, [0]) == [i]
         (value,) = _fields(ev[5][0])[1]
         value = _fields(value)
         assert value[1] == [b"y=2x"] and struct.unpack("<f", value[2][0])[0] == 2 * i
@@ -515,3 +515,24 @@ def test_add_graph_integer_input(tmp_path):
     assert nodes["input/input"] == ("IO Node", [], [[1, 3]])
     op, inputs, shape = nodes["Sequential/Embedding[0]/Embedding"]
     assert inputs == ["input/input", "Sequential/Embedding[0]/weight"] and shape == [[1, 3, 3]]
+
+
+def test_records_byte_identical_to_torch(tmp_path, torch):
+    """Same calls, same walltime: every record after the header is the very bytes torch writes."""
+    from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+    from learntorch.utils.tensorboard._record import read_records
+
+    for mod, Writer, d in ((learntorch, SummaryWriter, "l"), (torch, TorchWriter, "t")):
+        with Writer(tmp_path / d) as w:
+            for i in range(3):
+                w.add_scalar("y=2x", 2 * i, i, walltime=1000.5 + i)
+            w.add_scalar("n", mod.tensor(0.1), 1, walltime=5.0, new_style=True)
+            w.add_text("t", "hi", 2, walltime=6.0)
+            w.add_histogram("h", mod.arange(10.0), 3, walltime=7.0)
+            w.add_histogram_raw("hr", 0, 9, 10, 45, 285, [1, 5, 9], [2, 4, 4], 4, walltime=8.0)
+    ours = read_records(_event_files(tmp_path / "l")[0].read_bytes())
+    theirs = _records(_event_files(tmp_path / "t")[0])
+    assert len(ours) == len(theirs) == 8
+    assert ours[1:] == theirs[1:]
+    assert _fields(ours[0])[3] == _fields(theirs[0])[3] == [b"brain.Event:2"]

@@ -82,7 +82,7 @@ def event(wall_time: float, step: int = 0, **what: bytes | str) -> bytes:
     """``Event``: wall_time=1, step=2, then one of file_version=3 (str), graph_def=4 (bytes),
     summary=5, session_log=7 (messages); source_metadata=10."""
     fields = {"file_version": 3, "graph_def": 4, "summary": 5, "session_log": 7, "source_metadata": 10}
-    out = field_double(1, wall_time) + field_varint(2, step)
+    out = field_double(1, wall_time) + (field_varint(2, step) if step else b"")  # proto3 omits zeros
     for name, value in what.items():
         out += field_str(fields[name], value) if isinstance(value, str) else field_bytes(fields[name], value)
     return out
@@ -109,13 +109,12 @@ def summary(*values: bytes) -> bytes:
 def summary_value(tag: str, metadata: bytes | None = None, **value: bytes | float) -> bytes:
     """``Summary.Value``: tag=1, metadata=9, and one of simple_value=2 (float), image=4,
     histo=5, tensor=8 (messages)."""
-    out = field_str(1, tag)
-    if metadata is not None:
-        out += field_bytes(9, metadata)
     ((kind, v),) = value.items()
     if kind == "simple_value":
-        return out + field_float(2, v)  # written even when 0.0: it is a oneof member
-    return out + field_bytes({"image": 4, "histo": 5, "tensor": 8}[kind], v)
+        out = field_str(1, tag) + field_float(2, v)  # written even when 0.0: it is a oneof member
+    else:
+        out = field_str(1, tag) + field_bytes({"image": 4, "histo": 5, "tensor": 8}[kind], v)
+    return out + (field_bytes(9, metadata) if metadata is not None else b"")  # fields in number order
 
 
 def summary_metadata(plugin_name: str, content: bytes = b"") -> bytes:
@@ -142,15 +141,9 @@ def histogram(
 ) -> bytes:
     """``HistogramProto``: min=1 max=2 num=3 sum=4 sum_squares=5 (doubles),
     bucket_limit=6 and bucket=7 (packed doubles; bucket i counts values <= bucket_limit[i])."""
-    return (
-        field_double(1, min)
-        + field_double(2, max)
-        + field_double(3, num)
-        + field_double(4, sum)
-        + field_double(5, sum_squares)
-        + packed_doubles(6, bucket_limit)
-        + packed_doubles(7, bucket)
-    )
+    stats = enumerate((min, max, num, sum, sum_squares), start=1)
+    out = b"".join(field_double(f, v) for f, v in stats if v != 0)  # proto3 leaves out zeros
+    return out + packed_doubles(6, bucket_limit) + packed_doubles(7, bucket)
 
 
 # ---------------------------------------------------------------- tensor.proto / tensor_shape.proto

@@ -108,8 +108,7 @@ class FileWriter:
     def flush(self) -> None:
         with self._lock:
             if self._file is not None:
-                self._file.flush()
-                os.fsync(self._file.fileno())
+                self._file.flush()  # into the OS: safe from a crash of this process
             self._pending = 0
             self._last_flush = time.time()
 
