@@ -14,6 +14,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def test_file_name_and_first_event(tmp_path):
     assert re.fullmatch(rf"events\.out\.tfevents\.\d{{10}}\.{host}\.{os.getpid()}\.\d+", path.name)
     (first,) = _events(tmp_path / "logs")
     assert first[3] == [b"brain.Event:2"]  # file_version
-    assert abs(struct.unpack("<d", first[1][0])[0] - __import__("time").time()) < 60
+    assert abs(struct.unpack("<d", first[1][0])[0] - time.time()) < 60
 
 
 def test_default_log_dir_like_torch(tmp_path, monkeypatch):
@@ -194,6 +195,16 @@ def test_flush_makes_events_visible_before_close(tmp_path):
     assert len(_events(tmp_path)) == 2
     w.close()
     w.close()  # a second close does nothing
+
+
+def test_flush_secs_flushes_a_stalled_writer(tmp_path):
+    w = SummaryWriter(tmp_path, max_queue=1000, flush_secs=0.2)
+    w.add_scalar("loss", 0.5, 1)
+    deadline = time.time() + 10
+    while len(_events(tmp_path)) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(_events(tmp_path)) == 2  # on disk with no further call
+    w.close()
 
 
 def test_context_manager_and_reopen_after_close(tmp_path):

@@ -62,8 +62,8 @@ class FileWriter:
     """Appends framed ``Event`` records to one new event file in ``log_dir``.
 
     Records go through a buffered file: they reach the disk on ``flush()``, when ``max_queue``
-    records are pending, when ``flush_secs`` have passed since the last flush, on ``close()``
-    and when the interpreter exits.
+    records are pending, at the latest ``flush_secs`` after the first unflushed record (a timer
+    thread, so a stalled loop still shows up), on ``close()`` and when the interpreter exits.
     """
 
     def __init__(self, log_dir: str, max_queue: int = 10, flush_secs: float = 120, filename_suffix: str = ""):
@@ -78,7 +78,8 @@ class FileWriter:
         self._flush_secs = flush_secs
         self._pending = 0
         self._last_flush = time.time()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._timer: threading.Timer | None = None
         source = _proto.source_metadata("learntorch.utils.tensorboard")
         self.add_event(_proto.event(time.time(), 0, file_version="brain.Event:2", source_metadata=source))
         self.flush()
@@ -94,6 +95,10 @@ class FileWriter:
                 raise RuntimeError(f"the event file {self.path} is closed")
             self._file.write(frame(event))
             self._pending += 1
+            if self._timer is None and self._pending < self._max_queue:
+                self._timer = threading.Timer(self._flush_secs, self.flush)
+                self._timer.daemon = True  # never keeps the interpreter alive; exit flushes anyway
+                self._timer.start()
         if self._pending >= self._max_queue or time.time() - self._last_flush >= self._flush_secs:
             self.flush()
 
@@ -111,6 +116,9 @@ class FileWriter:
                 self._file.flush()  # into the OS: safe from a crash of this process
             self._pending = 0
             self._last_flush = time.time()
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
 
     def close(self) -> None:
         self.flush()
