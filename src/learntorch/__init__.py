@@ -312,3 +312,12 @@ from .nn.functional import (  # noqa: E402
     max_pool2d,
     softmax,
 )
+
+
+def __getattr__(name: str) -> object:
+    """Import ``learntorch.vision`` and ``learntorch.hub`` on first use (keeps ``import learntorch`` fast)."""
+    if name in ("vision", "hub"):
+        import importlib  # noqa: PLC0415
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'learntorch' has no attribute '{name}'")

@@ -14,7 +14,7 @@ ToTensor()
 
 from __future__ import annotations
 
-from . import datasets, transforms
+from . import datasets, io, models, transforms, utils
 
 __version__ = "0.1.0"
 
