@@ -58,6 +58,18 @@ def _to_numpy(x: Any) -> np.ndarray:
     return np.asarray(x)
 
 
+def _scalar(value: Any) -> float:
+    """One number out of a number, 0-d or 1-element tensor/array; torch's error for anything else."""
+    array = _to_numpy(value).squeeze()
+    if array.ndim != 0:
+        raise AssertionError(
+            "Tensor should contain one element (0 dimensions).             "
+            f"Was given size: {array.size} and {array.ndim} dimensions.\n"
+            "hint: a curve takes one number per step: log loss.item(), or a mean, not a whole tensor."
+        )
+    return float(array)
+
+
 class FileWriter:
     """Appends framed ``Event`` records to one new event file in ``log_dir``.
 
@@ -210,14 +222,7 @@ class SummaryWriter:
         """One point of the curve ``tag``: y = ``scalar_value`` (a number or 1-element tensor),
         x = ``global_step``. ``new_style`` stores a tensor for the scalars plugin instead of the
         classic ``simple_value`` float (``double_precision`` keeps it float64)."""
-        array = _to_numpy(scalar_value).squeeze()
-        if array.ndim != 0:
-            raise AssertionError(
-                "Tensor should contain one element (0 dimensions).             "
-                f"Was given size: {array.size} and {array.ndim} dimensions.\n"
-                "hint: a curve takes one number per step: log loss.item(), or a mean, not a whole tensor."
-            )
-        value = float(array)
+        value = _scalar(scalar_value)
         if new_style:
             meta = _proto.summary_metadata("scalars")
             val = _proto.summary_value(tag, meta, tensor=_proto.tensor_scalar(value, double_precision))
@@ -243,7 +248,7 @@ class SummaryWriter:
                 self.all_writers[fw_tag] = FileWriter(
                     fw_tag, self.max_queue, self.flush_secs, self.filename_suffix
                 )
-            value = _proto.summary_value(main_tag, simple_value=float(_to_numpy(scalar_value)))
+            value = _proto.summary_value(main_tag, simple_value=_scalar(scalar_value))
             self.all_writers[fw_tag].add_summary(_proto.summary(value), global_step, walltime)
 
     # ------------------------------------------------------------------ histograms
