@@ -16,6 +16,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from math import e as e  # torch re-exports these (d2l: torch.pi)
+from math import inf as inf
+from math import nan as nan
+from math import pi as pi
+
 from . import autograd, cuda, dtypes, nn, ops, optim, random, return_types, serialization, utils
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .autograd import (
@@ -312,6 +317,22 @@ from .nn.functional import (  # noqa: E402
     max_pool2d,
     softmax,
 )
+
+
+def _accept_numpy_names() -> None:
+    """Let ``torch.sum(x, axis=0)`` work as in PyTorch (``axis``/``keepdims`` for ``dim``/``keepdim``)."""
+    import inspect
+
+    from .ops._util import numpy_aliases
+
+    g = globals()
+    for name in __all__:
+        if inspect.isfunction(g.get(name)):
+            g[name] = numpy_aliases(g[name])
+
+
+_accept_numpy_names()
+del _accept_numpy_names
 
 
 def __getattr__(name: str) -> object:

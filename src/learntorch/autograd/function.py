@@ -400,6 +400,34 @@ def once_differentiable(fn: Callable) -> Callable:
     return wrapper
 
 
+def not_a_tensor(fn_name: str, value: Any) -> TypeError:
+    """PyTorch's error for a non-tensor where a function wants its ``input`` tensor.
+
+    >>> raise not_a_tensor("relu", print)
+    Traceback (most recent call last):
+    ...
+    TypeError: relu(): argument 'input' (position 1) must be Tensor, not builtin_function_or_method
+    hint: ...
+    """
+    t = type(value)
+    static = not t.__flags__ & (1 << 9)  # C types print as tp_name ("numpy.ndarray"), classes by name
+    type_name = f"{t.__module__}.{t.__qualname__}" if static and t.__module__ != "builtins" else t.__name__
+    return TypeError(
+        f"{fn_name}(): argument 'input' (position 1) must be Tensor, not {type_name}\n"
+        f"hint: got {value!r:.60}; make a tensor first, e.g. torch.tensor(...) or torch.randn(...), "
+        "and check the variable holds what you think (`input` alone is Python's built-in function)."
+    )
+
+
+def _is_tensor(x: Any) -> bool:
+    return isinstance(x, _TENSOR[0] if _TENSOR else _tensor_cls())
+
+
+def _snake(name: str) -> str:
+    """``LeakyRelu`` -> ``leaky_relu``: an op class's name as the function PyTorch reports."""
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
 def _apply(cls: type[Function], args: tuple, kwargs: dict) -> Any:
     """Run ``cls.forward`` and, when gradients are wanted, record a node for it.
 
@@ -434,7 +462,13 @@ def _apply(cls: type[Function], args: tuple, kwargs: dict) -> Any:
     ctx.needs_input_grad = tuple(flags) if record else _no_grads(len(args))
 
     if cls._is_op:
-        out = cls.forward(ctx, *raw, **kwargs)
+        try:
+            out = cls.forward(ctx, *raw, **kwargs)
+        except (TypeError, AttributeError):
+            first = args[0] if args else None
+            if tensors or not args or (isinstance(first, (list, tuple)) and any(map(_is_tensor, first))):
+                raise
+            raise not_a_tensor(_snake(cls.__name__), args[0]) from None
         if type(out) is not tuple:  # the common case: one array out
             result = Tensor._make_view(out, args[0]) if cls._view else Tensor._make(out)
             if record:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 from .. import backend, dtypes
@@ -58,7 +60,37 @@ def as_array(x: Any, like: Any, dt: dtypes.dtype) -> Any:
     return xp.asarray(x, dtype=dt.np)
 
 
+def numpy_aliases(fn: Any) -> Any:
+    """``fn``, also accepting NumPy's ``axis=``/``keepdims=`` for its ``dim=``/``keepdim=``.
+
+    PyTorch's C++-bound functions and methods take these spellings (d2l writes
+    ``y_hat.argmax(axis=1)``); functions without a ``dim``/``keepdim`` parameter
+    come back unchanged.
+
+    >>> import learntorch as torch
+    >>> torch.tensor([[1, 5], [7, 2]]).argmax(axis=1)
+    tensor([1, 0])
+    """
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return fn
+    if ("dim" not in params and "keepdim" not in params) or "axis" in params:
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            if "axis" in kwargs:
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def bind(**methods: Any) -> None:
     """Attach functions to ``Tensor`` as methods (each family file calls this once)."""
     for name, fn in methods.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, numpy_aliases(fn))

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import backend, dtypes
 from ..autograd import grad_mode
-from ..autograd.function import Op
+from ..autograd.function import Op, not_a_tensor
 from ..tensor import Tensor
 from ._util import bind, broadcast_shapes, unbroadcast
 
@@ -83,10 +83,18 @@ def _scalar_array(xp: Any, x: Any, np_dtype: Any) -> Any:
         return xp.asarray(x, dtype=np_dtype)
 
 
-def _float_input(x: Tensor) -> Tensor:
-    """Integer and bool inputs of float-valued functions compute in the default dtype."""
-    if x.dtype.is_floating_point:
-        return x
+def _float_input(x: Tensor, fn_name: str) -> Tensor:
+    """Integer and bool inputs of float-valued functions compute in the default dtype.
+
+    ``fn_name`` (the public function) names the function in the error for a non-tensor.
+    """
+    try:
+        if x.dtype.is_floating_point:
+            return x
+    except AttributeError:
+        if not isinstance(x, Tensor):
+            raise not_a_tensor(fn_name, x) from None
+        raise
     return _to_copy(x, dtype=dtypes.get_default_dtype())
 
 
@@ -1179,7 +1187,7 @@ def square(input: Tensor) -> Tensor:
 
 def _float_unary(op: type[Op], name: str):
     def fn(input: Tensor) -> Tensor:
-        return op.apply(_float_input(input))
+        return op.apply(_float_input(input, name))
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (
@@ -1274,7 +1282,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     >>> softplus(torch.tensor([0.0, 30.0]))
     tensor([ 0.6931, 30.0000])
     """
-    return Softplus.apply(_float_input(input), beta, threshold)
+    return Softplus.apply(_float_input(input, "softplus"), beta, threshold)
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
@@ -1578,9 +1586,12 @@ def _can_cast(src: dtypes.dtype, dst: dtypes.dtype) -> bool:
     return src._cat <= dst._cat
 
 
-def _check_inplace(self: Tensor) -> None:
-    """PyTorch's refusals before an in-place write (leaf that requires grad, overlapping memory)."""
-    if 0 in self._data.strides and self._data.size > 1:
+def _check_inplace(self: Tensor, overlap: bool = True) -> None:
+    """PyTorch's refusals before an in-place write (leaf that requires grad, overlapping memory).
+
+    ``overlap=False`` for in-place ops that change only the metadata (``transpose_``).
+    """
+    if overlap and 0 in self._data.strides and self._data.size > 1:
         for size, st in zip(self._data.shape, self._data.strides):
             if st == 0 and size > 1:
                 raise RuntimeError(
