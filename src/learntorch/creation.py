@@ -219,6 +219,17 @@ def _size(size: tuple, name: str) -> tuple[int, ...]:
     return size
 
 
+def _size_kw(size: tuple, kw: dict, name: str) -> tuple:
+    """The size may also come as a keyword, ``zeros(size=(2, 3))``, but then as one sequence."""
+    if "size" not in kw:
+        return size
+    if size:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    if not isinstance(kw["size"], (tuple, list, Size)):
+        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not {type(kw['size']).__name__}")
+    return (kw["size"],)
+
+
 def _finish(arr: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
     """Wrap ``arr``, move it to ``device`` and switch on ``requires_grad`` (float only)."""
     dev = backend.as_device(device)
@@ -243,18 +254,20 @@ def _new(fill: Any, size: tuple, dtype: dtype | None, device: Any, requires_grad
 
 
 def empty(*size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False,
-          _name: str = "empty", **_: Any) -> Tensor:  # fmt: skip
+          _name: str = "empty", **kw: Any) -> Tensor:  # fmt: skip
     """An uninitialised tensor (its values are whatever the memory held).
 
     >>> import learntorch as torch
     >>> torch.empty(2, 3).shape
     torch.Size([2, 3])
+    >>> torch.empty(size=(1, 4)).shape
+    torch.Size([1, 4])
     """
-    return _new(None, size, dtype, device, requires_grad, _name)
+    return _new(None, _size_kw(size, kw, _name), dtype, device, requires_grad, _name)
 
 
 def zeros(
-    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, **_: Any
+    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, **kw: Any
 ) -> Tensor:
     """A tensor of zeros; the size as numbers or one tuple/list/Size.
 
@@ -264,11 +277,11 @@ def zeros(
             [0., 0.],
             [0., 0.]])
     """
-    return _new(0, size, dtype, device, requires_grad, "zeros")
+    return _new(0, _size_kw(size, kw, "zeros"), dtype, device, requires_grad, "zeros")
 
 
 def ones(
-    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, **_: Any
+    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False, **kw: Any
 ) -> Tensor:
     """A tensor of ones.
 
@@ -276,7 +289,7 @@ def ones(
     >>> torch.ones((2,), dtype=torch.int64)
     tensor([1, 1])
     """
-    return _new(1, size, dtype, device, requires_grad, "ones")
+    return _new(1, _size_kw(size, kw, "ones"), dtype, device, requires_grad, "ones")
 
 
 def full(size: Any, fill_value: Any, *, dtype: dtype | None = None, device: Any = None,

@@ -576,6 +576,12 @@ def _make(size: tuple, dtype: dtypes.dtype | None, device: Any, name: str) -> Te
     return empty(*size, dtype=dtype, device=device, _name=name)
 
 
+def _size_kw(size: tuple, kw: dict, name: str) -> tuple:
+    from .creation import _size_kw as size_kw  # noqa: PLC0415
+
+    return size_kw(size, kw, name)
+
+
 def _finish(t: Tensor, requires_grad: bool) -> Tensor:
     # a factory's fill is not an in-place change the user made: torch's result is at version 0
     t._version_box[0] = 0
@@ -590,7 +596,7 @@ def rand(
     dtype: dtypes.dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
-    **_: Any,
+    **kw: Any,
 ) -> Tensor:
     """Uniform numbers from [0, 1), the same ones PyTorch draws for the same seed.
 
@@ -599,7 +605,7 @@ def rand(
     >>> torch.rand(3, dtype=torch.float64)
     tensor([0.9701, 0.7078, 0.4594], dtype=torch.float64)
     """
-    t = _make(size, dtype, device, "rand")
+    t = _make(_size_kw(size, kw, "rand"), dtype, device, "rand")
     return _finish(_uniform_(t, 0, 1, generator=generator), requires_grad)
 
 
@@ -609,7 +615,7 @@ def randn(
     dtype: dtypes.dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
-    **_: Any,
+    **kw: Any,
 ) -> Tensor:
     """Standard normal numbers N(0, 1), the same ones PyTorch draws for the same seed.
 
@@ -619,7 +625,7 @@ def randn(
     tensor([[ 1.5410, -0.2934, -2.1788],
             [ 0.5684, -1.0845, -1.3986]])
     """
-    t = _make(size, dtype, device, "randn")
+    t = _make(_size_kw(size, kw, "randn"), dtype, device, "randn")
     return _finish(_normal_(t, 0, 1, generator=generator), requires_grad)
 
 

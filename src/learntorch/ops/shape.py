@@ -424,6 +424,48 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
 swapaxes = transpose
 
 
+class TransposeInplace(Op):
+    """x.transpose_(d0, d1): x itself now has the two dimensions swapped;  dx = dy swapped back"""
+
+    node_name = "TransposeBackward1"
+
+    @staticmethod
+    def forward(ctx, x, d0, d1):
+        ctx.dims = (d0, d1)
+        return x.swapaxes(d0, d1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        d0, d1 = ctx.dims
+        return grad.transpose(d0, d1), None, None
+
+
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dimensions of ``self`` in place (only its shape and strides change, not the data).
+
+    Unlike :func:`transpose` the result is ``self``, not a view; PyTorch's RNN and GRU use it
+    for ``batch_first`` outputs, which is why those print ``TransposeBackward1``.
+
+    >>> import learntorch as torch
+    >>> x = torch.zeros(2, 3)
+    >>> x.transpose_(0, 1).shape, x.stride(), x._version
+    (torch.Size([3, 2]), (1, 3), 1)
+    """
+    from .pointwise import _check_inplace  # noqa: PLC0415
+
+    _check_inplace(self, overlap=False)
+    n = self.ndim
+    d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
+    if grad_mode.is_grad_enabled() and self._requires_grad:
+        result = TransposeInplace.apply(self, d0, d1)
+        self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        self._data = result._data
+    else:
+        self._data = self._data.swapaxes(d0, d1)
+    self._version_box[0] += 1
+    return self
+
+
 class T(_ViewOp):
     """y = xᵀ for tensors of at most 2 dims"""
 
@@ -1424,7 +1466,7 @@ def _regenerate(v: Tensor, root: Tensor) -> None:
 
 bind(
     view=view, reshape=reshape, contiguous=contiguous, expand=expand, expand_as=expand_as,
-    transpose=transpose, swapaxes=transpose, swapdims=transpose, t=t, permute=permute,
+    transpose=transpose, transpose_=transpose_, swapaxes=transpose, swapdims=transpose, t=t, permute=permute,
     movedim=movedim, moveaxis=movedim,
     squeeze=squeeze, unsqueeze=unsqueeze, flatten=flatten, unflatten=unflatten,
     view_as=view_as, reshape_as=reshape_as, T=property(_T), mT=property(_mT),

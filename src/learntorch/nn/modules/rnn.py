@@ -179,7 +179,12 @@ class RNNBase(Module):
         hn: Any = stack(h_n, 0)
         if is_lstm:
             hn = (hn, stack(c_n, 0))
-        output = x.squeeze(1) if unbatched else (x.transpose(0, 1) if self.batch_first else x)
+        if unbatched:
+            output = x.squeeze(1)
+        elif self.batch_first and not is_lstm:  # PyTorch's RNN/GRU swap their fresh output in place
+            output = x.transpose_(0, 1)
+        else:
+            output = x.transpose(0, 1) if self.batch_first else x
         if unbatched:
             hn = (hn[0].squeeze(1), hn[1].squeeze(1)) if is_lstm else hn.squeeze(1)
         return output, hn

@@ -281,11 +281,15 @@ class DataLoader:
     def __iter__(self) -> _BaseIter:
         if self.persistent_workers and self.num_workers > 0:
             if self._iterator is None:
+                self.check_worker_number_rationality()  # torch checks again for each new worker iterator
                 self._iterator = _MultiProcessIter(self)
             else:
                 self._iterator._reset(self)
             return self._iterator
-        return _SingleProcessIter(self) if self.num_workers == 0 else _MultiProcessIter(self)
+        if self.num_workers == 0:
+            return _SingleProcessIter(self)
+        self.check_worker_number_rationality()
+        return _MultiProcessIter(self)
 
     def __len__(self) -> int:
         """Number of batches per epoch (for an IterableDataset: computed from its ``len``)."""
