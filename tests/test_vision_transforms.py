@@ -321,3 +321,43 @@ def test_note004_preprocessing_on_pil_image():
     z = ResNet50_Weights.IMAGENET1K_V1.transforms()(T.PILToTensor()(im))
     assert tuple(z.shape) == (3, 224, 224)
     assert float(np.abs(to_np(z) - to_np(x)).mean()) < 0.05  # tensor resize vs PIL resize: close, not equal
+
+
+# ------------------------------------------------------------------ utils and io
+
+
+def test_make_grid_layout_and_normalize():
+    from learntorch.vision.utils import make_grid
+
+    batch = lt.tensor(np.arange(5, dtype=np.float32).reshape(5, 1, 1, 1) * np.ones((5, 1, 2, 3), np.float32))
+    grid = make_grid(batch, nrow=3, padding=1, pad_value=-1)
+    assert tuple(grid.shape) == (3, 2 * 3 + 1, 3 * 4 + 1)
+    g = grid.numpy()
+    for k in range(5):
+        y, x = divmod(k, 3)
+        np.testing.assert_array_equal(
+            g[:, 1 + 3 * y : 3 + 3 * y, 1 + 4 * x : 4 + 4 * x], np.full((3, 2, 3), k)
+        )
+    assert g[0, 0, 0] == -1 and g[0, 4, 9] == -1  # padding and the empty sixth cell
+    norm = make_grid(batch, normalize=True, padding=0)
+    assert float(norm.min()) == 0.0 and float(norm.max()) == 1.0
+    assert tuple(make_grid(lt.zeros(2, 5, 5)).shape) == (
+        2,
+        5,
+        5,
+    )  # a single C x H x W image is returned as is
+
+
+def test_save_image_and_io_roundtrip(tmp_path):
+    from learntorch.vision import io as vio
+    from learntorch.vision.utils import save_image
+
+    x = lt.tensor(np.random.default_rng(9).random((3, 4, 5)).astype(np.float32))
+    save_image(x, tmp_path / "a.png")
+    back = vio.read_image(tmp_path / "a.png")
+    assert back.dtype == lt.uint8 and tuple(back.shape) == (3, 4, 5)
+    np.testing.assert_array_equal(back.numpy(), np.clip(x.numpy() * 255 + 0.5, 0, 255).astype(np.uint8))
+    vio.write_png(back, tmp_path / "b.png")
+    assert np.array_equal(vio.read_image(tmp_path / "b.png").numpy(), back.numpy())
+    gray = vio.read_image(tmp_path / "b.png", vio.ImageReadMode.GRAY)
+    assert tuple(gray.shape) == (1, 4, 5)

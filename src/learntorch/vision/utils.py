@@ -40,8 +40,8 @@ def make_grid(
         raise TypeError(f"tensor or list of tensors expected, got {type(tensor)}")
     if arr.ndim == 2:
         arr = arr[None]
-    if arr.ndim == 3:
-        arr = arr[None] if arr.shape[0] in (1, 3) else arr[:, None]
+    if arr.ndim == 3:  # one C x H x W image
+        arr = arr[None]
     if arr.shape[1] == 1:
         arr = np.concatenate([arr, arr, arr], axis=1)
     arr = arr.astype(np.result_type(arr.dtype, np.float32)) if normalize else arr.copy()
