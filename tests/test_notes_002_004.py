@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy as np
 import pytest
 
 import learntorch
@@ -102,3 +103,52 @@ def test_dataloader_worker_warning_also_on_iter(monkeypatch):
         assert loader.__iter__() == "workers started"
         assert len(w) == 2
     assert all("This DataLoader will create 4096 worker processes in total." in str(x.message) for x in w)
+
+
+# ---------------------------------------------------------------- optimizers bit for bit (note 002, six optimizers)
+@pytest.mark.parametrize(
+    "name, kw",
+    [
+        ("SGD", dict(lr=0.01)),
+        ("SGD", dict(lr=0.01, momentum=0.9)),
+        ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1)),
+        ("SGD", dict(lr=0.05, momentum=0.5, dampening=0.3, maximize=True)),
+        ("Adam", dict(lr=0.001)),
+        ("Adam", dict(lr=0.01, weight_decay=0.1, betas=(0.8, 0.99))),
+        ("AdamW", dict(lr=0.001)),
+    ],
+)
+def test_optimizer_steps_bit_identical(torch, name, kw):
+    """torch's single-tensor loops round each ``add(alpha=)``/``lerp``/``addcmul`` once (fused multiply-add)."""
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal((5, 7)).astype(np.float32)
+    grads = [rng.standard_normal((5, 7)).astype(np.float32) for _ in range(6)]
+    out = []
+    for m in (torch, learntorch):
+        p = m.nn.Parameter(m.from_numpy(start.copy()))
+        opt = getattr(m.optim, name)([p], **kw)
+        for g in grads:
+            p.grad = m.from_numpy(g.copy())
+            opt.step()
+        out.append(p.detach().numpy().copy())
+    np.testing.assert_array_equal(out[1], out[0])
+
+
+def test_training_loop_losses_identical_with_sgd(torch):
+    """The note's training loop shape: a few SGD steps on an elementwise model print torch's exact losses."""
+
+    def run(m):
+        m.manual_seed(0)
+        w = m.nn.Parameter(m.randn(16, 3))
+        x, y = m.randn(16, 3), m.randn(16, 3)
+        opt = m.optim.SGD([w], lr=0.1, momentum=0.9)
+        losses = []
+        for _ in range(5):
+            loss = m.nn.MSELoss(reduction="none")(w * x, y)
+            opt.zero_grad()
+            loss.sum().backward()
+            opt.step()
+            losses.append(loss[0, 0].item())
+        return losses, w.detach().numpy().tobytes()
+
+    assert run(learntorch) == run(torch)

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..backend import array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_step, _check, _check_lr, _lerp_, _new_step, _scalar
+from .optimizer import Optimizer, _bump_step, _check, _check_lr, _fma, _lerp_, _new_step, _scalar
 
 __all__ = ["Adam", "AdamW"]
 
@@ -114,10 +114,10 @@ class Adam(Optimizer):
                     if group["decoupled_weight_decay"]:
                         theta *= 1 - lr * wd
                     else:
-                        g = g + wd * theta
+                        g = _fma(g, wd, theta)
                 _lerp_(m, g, 1 - beta1)
                 v *= beta2
-                v += (1 - beta2) * g * g
+                v[...] = _fma(v, g * (1 - beta2), g)  # addcmul_: one fma of (value * g) and g
                 if amsgrad:
                     vmax = state["max_exp_avg_sq"]._data
                     xp.maximum(vmax, v, out=vmax)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check, _check_lr, _scalar
+from .optimizer import Optimizer, _check, _check_lr, _fma, _scalar
 
 __all__ = ["SGD"]
 
@@ -89,9 +89,9 @@ class SGD(Optimizer):
             lr, wd = _scalar(group["lr"]), group["weight_decay"]
             momentum, dampening = group["momentum"], group["dampening"]
             for p, g in self._grads(group):
-                theta = p._data
+                theta = p._data  # torch's single-tensor SGD, op for op (each add with alpha is one fma)
                 if wd != 0:
-                    g = g + wd * theta
+                    g = _fma(g, wd, theta)
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
@@ -100,9 +100,9 @@ class SGD(Optimizer):
                     else:
                         b = buf._data
                         b *= momentum
-                        b += (1 - dampening) * g
+                        b[...] = _fma(b, 1 - dampening, g)
                         buf._bump_version()
-                    g = g + momentum * buf._data if group["nesterov"] else buf._data
-                theta -= lr * g
+                    g = _fma(g, momentum, buf._data) if group["nesterov"] else buf._data
+                theta[...] = _fma(theta, -lr, g)
                 p._bump_version()
         return loss
