@@ -261,8 +261,31 @@ def test_color_jitter_draws_like_torchvision(torch):
             want = F.adjust_saturation(want, s)
     lt.manual_seed(7)
     np.testing.assert_allclose(to_np(jitter(lt.tensor(x))), to_np(want), atol=1e-6)
-    with pytest.raises(ValueError, match="hue"):
-        T.ColorJitter(hue=0.1)
+    torch.manual_seed(3)
+    order = torch.randperm(4).tolist()
+    h = float(torch.empty(1).uniform_(-0.2, 0.2))
+    lt.manual_seed(3)
+    np.testing.assert_allclose(
+        to_np(T.ColorJitter(hue=0.2)(lt.tensor(x))), to_np(F.adjust_hue(lt.tensor(x), h)), atol=1e-6
+    )
+    assert order  # the permutation is drawn first, as in torchvision
+
+
+def test_adjust_hue_hand_computed():
+    rgb = lt.tensor(np.array([[[1.0, 0.5, 0.2]], [[0.0, 0.5, 0.6]], [[0.0, 0.5, 0.1]]], dtype=np.float32))
+    third = F.adjust_hue(rgb, 1 / 3).numpy()
+    np.testing.assert_allclose(third[:, 0, 0], [0.0, 1.0, 0.0], atol=1e-6)  # red -> green
+    np.testing.assert_allclose(third[:, 0, 1], [0.5, 0.5, 0.5], atol=1e-6)  # grey stays grey
+    np.testing.assert_allclose(F.adjust_hue(rgb, 0.0).numpy(), rgb.numpy(), atol=1e-6)
+    back = F.adjust_hue(F.adjust_hue(rgb, 0.25), -0.25).numpy()
+    np.testing.assert_allclose(back, rgb.numpy(), atol=1e-5)
+    u8 = F.adjust_hue(lt.tensor(np.array([[[255]], [[0]], [[0]]], dtype=np.uint8)), 0.5)
+    assert u8.dtype == lt.uint8 and u8.numpy().ravel().tolist() == [0, 255, 255]
+    im = PIL.fromarray(np.array([[[255, 0, 0]]], dtype=np.uint8))
+    got = np.asarray(F.adjust_hue(im, 0.5)).ravel().astype(int)  # PIL keeps hue in 8 bits: 127/255, not 0.5
+    assert np.abs(got - [0, 255, 255]).max() <= 4
+    with pytest.raises(ValueError, match=re.escape("hue_factor (0.7) is not in [-0.5, 0.5].")):
+        F.adjust_hue(rgb, 0.7)
 
 
 def test_convert_image_dtype_matches_torchvision_rule(torch):

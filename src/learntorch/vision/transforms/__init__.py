@@ -322,10 +322,10 @@ class RandomResizedCrop(Module):
 
 
 class ColorJitter(Module):
-    """Random brightness, contrast and saturation, applied in a random order.
+    """Random brightness, contrast, saturation and hue, applied in a random order.
 
-    Each factor is drawn uniformly from ``[max(0, 1 - v), 1 + v]`` (or the given
-    ``(min, max)``). ``hue`` is accepted only as 0.
+    Each factor is drawn uniformly from ``[max(0, 1 - v), 1 + v]`` (hue: ``[-v, v]``),
+    or from the given ``(min, max)``.
     """
 
     def __init__(self, brightness: Any = 0, contrast: Any = 0, saturation: Any = 0, hue: Any = 0) -> None:
@@ -334,11 +334,6 @@ class ColorJitter(Module):
         self.contrast = self._check_input(contrast, "contrast")
         self.saturation = self._check_input(saturation, "saturation")
         self.hue = self._check_input(hue, "hue", center=0, bound=(-0.5, 0.5), clip_first_on_zero=False)
-        if self.hue is not None:
-            raise ValueError(
-                "ColorJitter(hue=...) is not supported by learntorch\n"
-                "hint: use brightness, contrast and saturation; leave hue=0."
-            )
 
     @staticmethod
     def _check_input(
@@ -377,7 +372,7 @@ class ColorJitter(Module):
         return fn_idx, b, c, s, h
 
     def forward(self, img: Any) -> Any:
-        fn_idx, b, c, s, _ = self.get_params(self.brightness, self.contrast, self.saturation, self.hue)
+        fn_idx, b, c, s, h = self.get_params(self.brightness, self.contrast, self.saturation, self.hue)
         for fn_id in fn_idx.tolist():
             if fn_id == 0 and b is not None:
                 img = F.adjust_brightness(img, b)
@@ -385,6 +380,8 @@ class ColorJitter(Module):
                 img = F.adjust_contrast(img, c)
             elif fn_id == 2 and s is not None:
                 img = F.adjust_saturation(img, s)
+            elif fn_id == 3 and h is not None:
+                img = F.adjust_hue(img, h)
         return img
 
     def __repr__(self) -> str:

@@ -39,7 +39,7 @@ __all__ = [
     "InterpolationMode", "get_dimensions", "get_image_size", "get_image_num_channels", "to_tensor",
     "pil_to_tensor", "to_pil_image", "convert_image_dtype", "normalize", "resize", "crop", "center_crop",
     "pad", "hflip", "vflip", "resized_crop", "rgb_to_grayscale", "to_grayscale", "adjust_brightness",
-    "adjust_contrast", "adjust_saturation", "five_crop",
+    "adjust_contrast", "adjust_saturation", "adjust_hue", "five_crop",
 ]  # fmt: skip
 
 
@@ -598,3 +598,59 @@ def adjust_saturation(img: Any, saturation_factor: float) -> Any:
     gray = rgb_to_grayscale(img)._data
     work = gray.dtype if img.dtype.is_floating_point else np.float32
     return _blend(img, gray.astype(work), float(saturation_factor))
+
+
+def _rgb_to_hsv(arr: Any, xp: Any) -> Any:
+    r, g, b = arr[..., 0, :, :], arr[..., 1, :, :], arr[..., 2, :, :]
+    maxc, minc = arr.max(axis=-3), arr.min(axis=-3)
+    eqc = maxc == minc
+    cr = maxc - minc
+    s = cr / xp.where(eqc, 1.0, maxc)
+    div = xp.where(eqc, 1.0, cr)
+    rc, gc, bc = (maxc - r) / div, (maxc - g) / div, (maxc - b) / div
+    h = (maxc == r) * (bc - gc)
+    h = h + ((maxc == g) & (maxc != r)) * (2.0 + rc - bc)
+    h = h + ((maxc != g) & (maxc != r)) * (4.0 + gc - rc)
+    h = xp.fmod(h / 6.0 + 1.0, 1.0)
+    return h, s, maxc
+
+
+def _hsv_to_rgb(h: Any, s: Any, v: Any, xp: Any) -> Any:
+    i = xp.floor(h * 6.0)
+    f = h * 6.0 - i
+    i = i.astype(np.int64) % 6
+    p = xp.clip(v * (1.0 - s), 0.0, 1.0)
+    q = xp.clip(v * (1.0 - s * f), 0.0, 1.0)
+    t = xp.clip(v * (1.0 - s * (1.0 - f)), 0.0, 1.0)
+    choices = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)]  # sector -> (r, g, b)
+    channels = [xp.select([i == k for k in range(6)], [c[ch] for c in choices]) for ch in range(3)]
+    return xp.stack(channels, axis=-3)
+
+
+def adjust_hue(img: Any, hue_factor: float) -> Any:
+    """Rotate hues by ``hue_factor`` of a full turn (in [-0.5, 0.5]); 0.5 turns red into cyan.
+
+    >>> import learntorch as torch
+    >>> adjust_hue(torch.tensor([[[1.0]], [[0.0]], [[0.0]]]), 0.5).flatten()
+    tensor([0., 1., 1.])
+    """
+    if not -0.5 <= hue_factor <= 0.5:
+        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
+    _check_image(img)
+    if _is_pil(img):
+        if img.mode in ("L", "1", "I", "F"):
+            return img
+        h, s, v = img.convert("HSV").split()
+        np_h = np.array(h, dtype=np.uint8)
+        np_h += np.array(hue_factor * 255).astype(np.uint8)  # wraps around, as a hue should
+        h = _PILImage.fromarray(np_h, "L")
+        return _PILImage.merge("HSV", (h, s, v)).convert(img.mode)
+    if img.shape[-3] == 1:
+        return img
+    orig = img.dtype
+    f = convert_image_dtype(img, dtypes.float32) if not orig.is_floating_point else img
+    xp = backend.array_module(f._data)
+    h, s, v = _rgb_to_hsv(f._data, xp)
+    h = (h + hue_factor) % 1.0
+    out = Tensor._make(_hsv_to_rgb(h, s, v, xp).astype(f._data.dtype))
+    return convert_image_dtype(out, orig) if orig != out.dtype else out
