@@ -59,12 +59,11 @@ def check_integrity(fpath: str | os.PathLike, md5: str | None = None) -> bool:
     return True if md5 is None else check_md5(fpath, md5)
 
 
-def _network_error(url: str, err: BaseException) -> RuntimeError:
+def _network_error(url: str, err: BaseException, fpath: str) -> RuntimeError:
     return RuntimeError(
         f"Failed to download {url}: {err}\n"
-        "hint: this machine may have no internet access. Download the file elsewhere and put it in "
-        "the dataset's folder (the error of the dataset names the path), or use an offline dataset "
-        "such as learntorch.vision.datasets.Digits or FakeData."
+        f"hint: this machine may have no internet access. Download the file elsewhere and save it as {fpath} "
+        "(then run again), or use an offline dataset such as learntorch.vision.datasets.Digits or FakeData."
     )
 
 
@@ -123,7 +122,7 @@ def download_url(
     try:
         _urlretrieve(url, part, progress, DOWNLOAD_TIMEOUT if timeout is None else timeout)
     except (urllib.error.URLError, OSError, TimeoutError) as err:
-        raise _network_error(url, err) from err
+        raise _network_error(url, err, fpath) from err
     if md5 is not None and not check_md5(part, md5):
         got = calculate_md5(part)
         os.remove(part)

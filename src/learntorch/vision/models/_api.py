@@ -182,7 +182,10 @@ def _ovewrite_named_param(kwargs: dict[str, Any], param: str, new_value: Any) ->
         kwargs[param] = new_value
 
 
-def _load_weights(model: Module, weights: WeightsEnum | None, progress: bool) -> Module:
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
+def _load_weights(build: Callable[[], Module], weights: WeightsEnum | None, progress: bool) -> Module:
+    """Fetch the weights first (so a failed download fails before the slow random init), then build and load."""
+    state = None if weights is None else weights.get_state_dict(progress=progress, check_hash=True)
+    model = build()
+    if state is not None:
+        model.load_state_dict(state)
     return model

@@ -71,4 +71,4 @@ def alexnet(*, weights: AlexNet_Weights | str | None = None, progress: bool = Tr
     weights = AlexNet_Weights.verify(weights)
     if weights is not None:
         _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    return _load_weights(AlexNet(**kwargs), weights, progress)
+    return _load_weights(lambda: AlexNet(**kwargs), weights, progress)

@@ -256,7 +256,7 @@ def _resnet(
     weights = enum.verify(weights)
     if weights is not None:
         _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    return _load_weights(ResNet(block, layers, **kwargs), weights, progress)
+    return _load_weights(lambda: ResNet(block, layers, **kwargs), weights, progress)
 
 
 @register_model(weights=ResNet18_Weights)

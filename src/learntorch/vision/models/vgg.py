@@ -124,7 +124,9 @@ def _vgg(
     if weights is not None:
         kwargs["init_weights"] = False
         _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    return _load_weights(VGG(make_layers(cfgs[cfg], batch_norm=batch_norm), **kwargs), weights, progress)
+    return _load_weights(
+        lambda: VGG(make_layers(cfgs[cfg], batch_norm=batch_norm), **kwargs), weights, progress
+    )
 
 
 def _builder(name: str, cfg: str, bn: bool, enum: type[WeightsEnum]) -> Any:
