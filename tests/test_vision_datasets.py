@@ -258,3 +258,39 @@ def test_extract_archive_kinds(tmp_path):
     (tmp_path / "z.zip").write_bytes(buf.getvalue())
     dutils.extract_archive(str(tmp_path / "z.zip"), str(tmp_path / "zz"), remove_finished=True)
     assert (tmp_path / "zz" / "inner" / "a.txt").read_text() == "hi" and not (tmp_path / "z.zip").exists()
+
+
+def test_download_resumes_an_interrupted_part_over_http(tmp_path):
+    import http.server
+    import threading
+
+    payload = os.urandom(20000)
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # serves `payload`, honouring "Range: bytes=N-"
+            rng = self.headers.get("Range")
+            seen.append(rng)
+            start = int(rng.split("=")[1].rstrip("-")) if rng else 0
+            self.send_response(206 if rng else 200)
+            if rng:
+                self.send_header("Content-Range", f"bytes {start}-{len(payload) - 1}/{len(payload)}")
+            self.send_header("Content-Length", str(len(payload) - start))
+            self.end_headers()
+            self.wfile.write(payload[start:])
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        (tmp_path / "blob.bin.part").write_bytes(payload[:7000])  # what an interrupted run left
+        url = f"http://127.0.0.1:{server.server_port}/blob.bin"
+        dutils.download_url(url, str(tmp_path), md5=hashlib.md5(payload).hexdigest())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == ["bytes=7000-"]
+    assert (tmp_path / "blob.bin").read_bytes() == payload and not (tmp_path / "blob.bin.part").exists()
