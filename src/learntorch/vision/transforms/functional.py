@@ -166,7 +166,7 @@ def to_pil_image(pic: Any, mode: str | None = None) -> Any:
         arr = backend.to_numpy(pic._data)
         arr = arr[None] if arr.ndim == 2 else arr
         if pic.dtype.is_floating_point and mode != "F":
-            arr = (arr * 255).astype(np.uint8)
+            arr = (arr * 255).astype(np.int64).astype(np.uint8)  # torch's .byte(): truncate, wrap
         arr = arr.transpose(1, 2, 0)
     elif isinstance(pic, np.ndarray):
         if pic.ndim not in (2, 3):
