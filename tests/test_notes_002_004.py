@@ -152,3 +152,17 @@ def test_training_loop_losses_identical_with_sgd(torch):
         return losses, w.detach().numpy().tobytes()
 
     assert run(learntorch) == run(torch)
+
+
+@pytest.mark.parametrize("alpha", [0.1, -2.5, 3])
+def test_add_sub_alpha_rounds_once_like_torch(torch, alpha):
+    """torch's add/sub with ``alpha`` is a fused multiply-add: float32 results agree to the bit."""
+    rng = np.random.default_rng(1)
+    a, b = (rng.standard_normal(1003).astype(np.float32) for _ in range(2))
+    for op in ("add", "sub"):
+        ref = getattr(torch.from_numpy(a), op)(torch.from_numpy(b), alpha=alpha).numpy()
+        got = getattr(learntorch.from_numpy(a), op)(learntorch.from_numpy(b), alpha=alpha).numpy()
+        np.testing.assert_array_equal(got, ref)
+        inplace = learntorch.from_numpy(a.copy())
+        getattr(inplace, op + "_")(learntorch.from_numpy(b), alpha=alpha)
+        np.testing.assert_array_equal(inplace.numpy(), ref)

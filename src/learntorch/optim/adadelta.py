@@ -19,7 +19,7 @@ from typing import Any
 
 from ..backend import array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_step, _check, _check_lr, _new_step, _scalar
+from .optimizer import Optimizer, _bump_step, _check, _check_lr, _fma, _new_step, _scalar
 
 __all__ = ["Adadelta"]
 
@@ -89,17 +89,17 @@ class Adadelta(Optimizer):
                 _bump_step(state["step"])
                 theta = p._data
                 if wd != 0:
-                    g = g + wd * theta
+                    g = _fma(g, wd, theta)
                 v, u = state["square_avg"]._data, state["acc_delta"]._data
                 v *= rho
-                v += (1 - rho) * g * g
+                v[...] = _fma(v, g * (1 - rho), g)  # torch's addcmul_: one fma
                 std = xp.sqrt(v + eps)
                 delta = xp.sqrt(u + eps)
                 delta /= std
                 delta *= g
                 u *= rho
-                u += (1 - rho) * delta * delta
-                theta += -lr * delta
+                u[...] = _fma(u, delta * (1 - rho), delta)
+                theta[...] = _fma(theta, -lr, delta)
                 state["square_avg"]._bump_version()
                 state["acc_delta"]._bump_version()
                 p._bump_version()

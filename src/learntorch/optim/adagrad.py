@@ -17,7 +17,7 @@ from typing import Any
 
 from ..backend import array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_step, _check, _check_lr, _new_step, _scalar
+from .optimizer import Optimizer, _bump_step, _check, _check_lr, _fma, _new_step, _scalar
 
 __all__ = ["Adagrad"]
 
@@ -100,10 +100,10 @@ class Adagrad(Optimizer):
                 t = _bump_step(state["step"])
                 theta = p._data
                 if wd != 0:
-                    g = g + wd * theta
+                    g = _fma(g, wd, theta)
                 clr = lr / (1 + (t - 1) * lr_decay)
                 s = state["sum"]._data
-                s += g * g
+                s[...] = _fma(s, g, g)  # torch's addcmul_(g, g): one fma
                 theta += -clr * g / (xp.sqrt(s) + eps)
                 state["sum"]._bump_version()
                 p._bump_version()

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..backend import array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_step, _check, _check_lr, _lerp_, _new_step, _scalar
+from .optimizer import Optimizer, _bump_step, _check, _check_lr, _fma, _lerp_, _new_step, _scalar
 
 __all__ = ["RMSprop"]
 
@@ -99,14 +99,14 @@ class RMSprop(Optimizer):
                 theta = p._data
                 _bump_step(state["step"])
                 if wd != 0:
-                    g = g + wd * theta
+                    g = _fma(g, wd, theta)
                 v = state["square_avg"]._data
                 v *= alpha
-                v += (1 - alpha) * g * g
+                v[...] = _fma(v, g * (1 - alpha), g)  # torch's addcmul_: one fma
                 if group["centered"]:
                     gbar = state["grad_avg"]._data
                     _lerp_(gbar, g, 1 - alpha)
-                    avg = xp.sqrt(v + -1 * gbar * gbar)
+                    avg = xp.sqrt(_fma(v, -gbar, gbar))
                 else:
                     avg = xp.sqrt(v)
                 avg += eps
@@ -114,7 +114,7 @@ class RMSprop(Optimizer):
                     buf = state["momentum_buffer"]._data
                     buf *= momentum
                     buf += g / avg
-                    theta -= lr * buf
+                    theta[...] = _fma(theta, -lr, buf)
                 else:
                     theta += -lr * g / avg
                 for key in ("square_avg", "grad_avg", "momentum_buffer"):
