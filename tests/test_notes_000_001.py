@@ -195,3 +195,21 @@ def test_note001_train_steps_and_param_groups(torch):
 
     a, b = _both(torch, ex)
     assert a == b
+
+
+# ------------------------------------------------------------------ loss.item() digits (note 001's training loop)
+@pytest.mark.parametrize("n", [1, 5, 17, 100, 257, 1000])
+@pytest.mark.parametrize("kw", [{}, {"reduction": "sum"}, {"weight": True}])
+def test_nll_loss_sums_in_torchs_order(torch, n, kw):
+    torch.manual_seed(n)
+    logp = torch.log_softmax(torch.randn(n, 7), 1)
+    y = torch.randint(0, 7, (n,))
+    w = torch.rand(7)
+    want = torch.nn.functional.nll_loss(logp, y, **({"weight": w} if kw.get("weight") else kw))
+    lw = learntorch.tensor(w.numpy())
+    got = learntorch.nn.functional.nll_loss(
+        learntorch.tensor(logp.numpy()),
+        learntorch.tensor(y.numpy()),
+        **({"weight": lw} if kw.get("weight") else kw),
+    )
+    assert got.item() == want.item()  # bit-identical, not just close

@@ -79,6 +79,36 @@ def _gather_class(xp: Any, x: Any, t: Any) -> Any:
     return xp.take_along_axis(x, xp.expand_dims(t, 1), axis=1).squeeze(1)
 
 
+def _ordered_sum(xp: Any, rows: Any) -> Any:
+    """Left-to-right sum of each row, rounding after every addition (in the array's dtype)."""
+    acc = xp.zeros(rows.shape[0], dtype=rows.dtype)
+    for j in range(rows.shape[1]):
+        acc = acc + rows[:, j]
+    return acc
+
+
+def _cascade_sum(xp: Any, v: Any, levels: int = 8, step: int = 16) -> Any:
+    """Sum ``v`` in the order of PyTorch's CPU ``nll_loss`` kernel, so the loss is bit-identical.
+
+    The kernel adds each element to a level-0 partial sum and, at every index that is a
+    multiple of ``step``, pushes the partial sum one level up (recursively, 8 levels), then
+    adds the levels' leftovers from the bottom. Each level therefore sees chunks
+    ``[0], [1..16], [17..32], ...`` of the sums from the level below.
+    """
+    total = xp.zeros((), dtype=v.dtype)
+    for level in range(levels):
+        if v.shape[0] == 0:
+            break
+        if level == levels - 1:
+            return total + _ordered_sum(xp, v[None, :])[0]
+        k = (v.shape[0] - 1) // step
+        rest = v[1 + step * k :]
+        if rest.shape[0]:
+            total = total + _ordered_sum(xp, rest[None, :])[0]
+        v = xp.concatenate([v[:1], _ordered_sum(xp, v[1 : 1 + step * k].reshape(k, step))])
+    return total
+
+
 class NllLoss(Op):
     """loss = -w[t] · x[t] per element, then summed / averaged over the total weight"""
 
@@ -91,6 +121,15 @@ class NllLoss(Op):
         ctx.args = (target, weight, reduction, ignore_index, x.shape, total)
         if reduction == "none":
             return picked.astype(x.dtype, copy=False)
+        if x.ndim == 2 and ctx._forward_cls is NllLoss and bool(valid.all()):
+            # (N, C) input: add up in torch's order (its cascade of partial sums), so that
+            # loss.item() prints the same digits as PyTorch's
+            s = _cascade_sum(xp, picked.astype(x.dtype, copy=False))
+            if reduction == "mean":
+                total = xp.asarray(x.shape[0], dtype=x.dtype) if weight is None else _cascade_sum(xp, w)
+                ctx.args = (*ctx.args[:5], total)
+                s = s / total
+            return xp.asarray(s, dtype=x.dtype)
         s = picked.sum()
         if reduction == "mean":
             s = s / total
