@@ -372,6 +372,8 @@ def list(  # noqa: A001 - torch.hub.list
 ) -> builtins.list[str]:  # fmt: skip
     """Names of the entrypoints (callables) in the repository's ``hubconf.py``.
 
+    ``github`` is ``"owner/name[:ref]"``; learntorch also accepts a local folder here.
+
     >>> import learntorch as torch
     >>> "resnet18" in torch.hub.list("pytorch/vision")
     True
