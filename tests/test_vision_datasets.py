@@ -294,3 +294,67 @@ def test_download_resumes_an_interrupted_part_over_http(tmp_path):
         server.server_close()
     assert seen == ["bytes=7000-"]
     assert (tmp_path / "blob.bin").read_bytes() == payload and not (tmp_path / "blob.bin.part").exists()
+
+
+def _tar(path, members):
+    with tarfile.open(path, "w") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
+def _png(value):
+    buf = io.BytesIO()
+    PIL.fromarray(np.full((4, 4, 3), value, dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_imagenet_from_devkit_and_archives(tmp_path):
+    sio = pytest.importorskip("scipy.io")
+    from learntorch.vision.datasets import imagenet
+
+    build = tmp_path / "build" / "ILSVRC2012_devkit_t12" / "data"
+    build.mkdir(parents=True)
+    dt = [("ILSVRC2012_ID", "O"), ("WNID", "O"), ("words", "O"), ("num_children", "O")]
+    synsets = np.array(
+        [
+            (1, "n01", "tench, Tinca tinca", 0),
+            (2, "n02", "goldfish, Carassius auratus", 0),
+            (3, "n00", "fish", 2),
+        ],
+        dtype=dt,
+    )
+    sio.savemat(build / "meta.mat", {"synsets": synsets})
+    (build / "ILSVRC2012_validation_ground_truth.txt").write_text("2\n1\n2\n")
+    root = tmp_path / "imagenet"
+    root.mkdir()
+    with tarfile.open(root / "ILSVRC2012_devkit_t12.tar.gz", "w:gz") as tar:
+        tar.add(tmp_path / "build" / "ILSVRC2012_devkit_t12", arcname="ILSVRC2012_devkit_t12")
+    inner = {}
+    for wnid, value in [("n01", 10), ("n02", 20)]:
+        _tar(tmp_path / f"{wnid}.tar", {f"{wnid}_1.png": _png(value), f"{wnid}_2.png": _png(value + 1)})
+        inner[f"{wnid}.tar"] = (tmp_path / f"{wnid}.tar").read_bytes()
+    _tar(root / "ILSVRC2012_img_train.tar", inner)
+    _tar(
+        root / "ILSVRC2012_img_val.tar", {f"ILSVRC2012_val_0000000{i}.png": _png(100 + i) for i in (1, 2, 3)}
+    )
+    files = {k: (name, md5(root / name)) for k, (name, _) in imagenet.ARCHIVE_META.items()}
+    saved = imagenet.ARCHIVE_META.copy()
+    imagenet.ARCHIVE_META.update(files)
+    try:
+        train = datasets.ImageNet(str(root), split="train", transform=transforms.PILToTensor())
+        val = datasets.ImageNet(str(root), split="val")
+    finally:
+        imagenet.ARCHIVE_META.update(saved)
+    assert train.classes == [("tench", "Tinca tinca"), ("goldfish", "Carassius auratus")]
+    assert train.class_to_idx["goldfish"] == 1 and train.wnids == ["n01", "n02"]
+    assert len(train) == 4 and train.targets == [0, 0, 1, 1]
+    x, y = train[2]
+    assert y == 1 and int(x[0, 0, 0]) == 20
+    assert sorted(os.listdir(root / "val")) == ["n01", "n02"] and val.targets == [0, 1, 1]
+    assert val.samples[0][0].endswith("ILSVRC2012_val_00000002.png")
+    with pytest.raises(ValueError, match="Unknown value 'test' for argument split"):
+        datasets.ImageNet(str(root), split="test")
+    with pytest.raises(RuntimeError, match="ILSVRC2012_devkit_t12.tar.gz is not present"):
+        datasets.ImageNet(str(tmp_path / "empty"))

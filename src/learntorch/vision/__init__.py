@@ -1,7 +1,7 @@
 """learntorch.vision: the torchvision of learntorch (``import learntorch.vision as torchvision``).
 
 - :mod:`~learntorch.vision.transforms`: ToTensor, Normalize, Resize, Compose, RandomCrop, ...
-- :mod:`~learntorch.vision.datasets`: MNIST, FashionMNIST, CIFAR10/100, ImageFolder, FakeData, Digits
+- :mod:`~learntorch.vision.datasets`: MNIST, FashionMNIST, CIFAR10/100, ImageFolder, ImageNet, FakeData, Digits
 - :mod:`~learntorch.vision.models`: LeNet, AlexNet, VGG, ResNet and the weights registry
 - :mod:`~learntorch.vision.utils`: make_grid, save_image
 
