@@ -166,3 +166,24 @@ def test_add_sub_alpha_rounds_once_like_torch(torch, alpha):
         inplace = learntorch.from_numpy(a.copy())
         getattr(inplace, op + "_")(learntorch.from_numpy(b), alpha=alpha)
         np.testing.assert_array_equal(inplace.numpy(), ref)
+
+
+@pytest.mark.parametrize(
+    "shape, key",
+    [
+        ((2, 1, 1), (Ellipsis, 1)),
+        ((3,), (None, 5)),
+        ((2, 3), (None, None, 0, 7)),
+        ((2, 3), (True, 0, 5)),
+        ((2, 3, 4), (0, Ellipsis, 5)),
+        ((2, 3), (0, 3)),
+    ],
+)
+def test_int_index_out_of_bounds_names_key_position(torch, shape, key):
+    """torch names the out-of-range int by its position in the key (Ellipsis and None count as one)."""
+    with pytest.raises(IndexError) as ref:
+        torch.zeros(shape)[key]
+    with pytest.raises(IndexError, match=re.escape(str(ref.value).splitlines()[0])):
+        learntorch.zeros(shape)[key]
+    with pytest.raises(IndexError, match=re.escape(str(ref.value).splitlines()[0])):
+        learntorch.zeros(shape)[key] = 1.0

@@ -217,7 +217,7 @@ def _split_key(self: Tensor, key: Any) -> tuple:
     adv_i = 0  # torch names an advanced index by its position among the index tensors
     od = 0  # the dimension of ``self`` that the item indexes (for error messages)
     single = not isinstance(key, tuple) and len(items) == 1
-    for k in items:
+    for pos, k in enumerate(items):  # torch's message names an int item by its position in the key
         if k is Ellipsis:
             d += n - used
             od += n - used
@@ -231,8 +231,8 @@ def _split_key(self: Tensor, key: Any) -> tuple:
             size = y._data.shape[d]
             if not -size <= k < size:
                 raise IndexError(
-                    f"index {k} is out of bounds for dimension {od} with size {size}\n"
-                    f"hint: valid indices along dimension {od} are {-size}..{size - 1}."
+                    f"index {k} is out of bounds for dimension {pos} with size {size}\n"
+                    f"hint: valid indices along dimension {od} of the tensor are {-size}..{size - 1}."
                 )
             y, touched = select(y, d, k), True
             od += 1
