@@ -10,4 +10,13 @@ from __future__ import annotations
 from .checks import check, check_close, is_blank
 from .notebooks import build_map, exercise_cells, read_solutions, solutions_path, solve
 
-__all__ = ["check", "check_close", "is_blank", "build_map", "exercise_cells", "read_solutions", "solutions_path", "solve"]
+__all__ = [
+    "check",
+    "check_close",
+    "is_blank",
+    "build_map",
+    "exercise_cells",
+    "read_solutions",
+    "solutions_path",
+    "solve",
+]

@@ -113,5 +113,9 @@ def check_close(name: str, answer: Any, expected: Any, tol: float = 1e-4, hint: 
     if np.allclose(got, want, atol=tol, rtol=tol, equal_nan=True):
         return _report(name, True, hint)
     diff = float(np.nanmax(np.abs(got - want))) if got.size else 0.0
-    detail = f"largest difference {diff:.4g}; got {got.tolist()}" if got.size <= 8 else f"largest difference {diff:.4g}"
+    detail = (
+        f"largest difference {diff:.4g}; got {got.tolist()}"
+        if got.size <= 8
+        else f"largest difference {diff:.4g}"
+    )
     return _report(name, False, f"{hint} ({detail})" if hint else detail)

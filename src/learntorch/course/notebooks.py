@@ -83,7 +83,9 @@ def solve(chapter: str | Path, solutions: str | Path | None = None) -> dict[str,
     cells = exercise_cells(nb)
     missing, extra = sorted(set(cells) - set(sols)), sorted(set(sols) - set(cells))
     if missing or extra:
-        raise ValueError(f"{chapter}: exercises without a solution {missing}; solutions without an exercise {extra}")
+        raise ValueError(
+            f"{chapter}: exercises without a solution {missing}; solutions without an exercise {extra}"
+        )
     solved = copy.deepcopy(nb)
     for tag, i in cells.items():
         cell = solved["cells"][i]
