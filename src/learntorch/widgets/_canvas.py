@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Canvas", "Geometry", "fmt"]
+__all__ = ["Canvas", "Geometry", "fmt", "new_figure"]
 
 RED = (228, 87, 46)
 BLUE = (76, 139, 245)
@@ -46,6 +46,16 @@ def fmt(v: float) -> str:
     if v.is_integer() and abs(v) < 1e5:
         return str(int(v))
     return f"{v:.3g}"
+
+
+def new_figure(width: float, height: float, dpi: int = 80) -> Any:
+    """A pyplot-free matplotlib Figure (Agg canvas), for explorers that plot curves."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 @functools.lru_cache(maxsize=32)
@@ -178,3 +188,73 @@ class Canvas:
         buf = io.BytesIO()
         self.img.save(buf, format="png", compress_level=1)
         return buf.getvalue()
+
+
+@dataclass
+class Frame:
+    """A plotting area of a canvas: pixel box and the data limits it shows."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+
+    def px(self, xs: Any) -> np.ndarray:
+        x0, x1 = self.xlim
+        return self.x + (np.asarray(xs, dtype=np.float64) - x0) / ((x1 - x0) or 1.0) * self.w
+
+    def py(self, ys: Any) -> np.ndarray:
+        y0, y1 = self.ylim
+        return self.y + self.h - (np.asarray(ys, dtype=np.float64) - y0) / ((y1 - y0) or 1.0) * self.h
+
+
+def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
+
+    return [float(t) for t in MaxNLocator(n).tick_values(lo, hi) if lo - 1e-9 <= t <= hi + 1e-9]
+
+
+def frame(cv: Canvas, x: float, y: float, w: float, h: float, xlim: tuple[float, float],
+          ylim: tuple[float, float], *, title: str = "", yticks: bool = True) -> Frame:  # fmt: skip
+    """Draw axes (box, ticks, zero lines) on ``cv`` and return the frame to plot in."""
+    f = Frame(x, y, w, h, xlim, ylim)
+    if title:
+        cv.text(x, y - 17, title, 12, bold=True)
+    cv.rect((x, y, x + w, y + h), outline=(170, 170, 170))
+    for t in _ticks(*xlim):
+        px = float(f.px(t))
+        cv.draw.line([(px, y + h), (px, y + h + 4)], fill=(120, 120, 120))
+        cv.text(px, y + h + 6, fmt(t), 10, (90, 90, 90), anchor="mt")
+    if yticks:
+        for t in _ticks(*ylim):
+            py = float(f.py(t))
+            cv.draw.line([(x - 4, py), (x, py)], fill=(120, 120, 120))
+            cv.text(x - 6, py, fmt(t), 10, (90, 90, 90), anchor="rm")
+    if xlim[0] < 0 < xlim[1]:
+        cv.draw.line([(float(f.px(0)), y), (float(f.px(0)), y + h)], fill=(200, 200, 200))
+    if ylim[0] < 0 < ylim[1]:
+        cv.draw.line([(x, float(f.py(0))), (x + w, float(f.py(0)))], fill=(200, 200, 200))
+    return f
+
+
+def curve(cv: Canvas, f: Frame, xs: Any, ys: Any, color: Any, width: int = 2, dashed: bool = False) -> None:
+    """A line through the points, clipped to the frame; ``dashed`` draws every other stretch."""
+    px = np.clip(f.px(xs), f.x, f.x + f.w)
+    py = np.clip(f.py(ys), f.y, f.y + f.h)
+    pts = list(zip(px.tolist(), py.tolist()))
+    if not dashed:
+        cv.draw.line(pts, fill=color, width=width, joint="curve")
+        return
+    for i in range(0, len(pts) - 1, 12):
+        cv.draw.line(pts[i : i + 7], fill=color, width=width)
+
+
+def bars(cv: Canvas, f: Frame, counts: Any, edges: Any, color: Any) -> None:
+    """A histogram: one bar per bin."""
+    x = f.px(edges)
+    base = float(f.py(0))
+    for c, x0, x1 in zip(np.asarray(counts).tolist(), x[:-1].tolist(), x[1:].tolist()):
+        if c:
+            cv.draw.rectangle((x0, float(f.py(c)), max(x0, x1 - 1), base), fill=color)
