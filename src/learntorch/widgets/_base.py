@@ -59,6 +59,9 @@ class Explorer(abc.ABC):
     #: save the PNG with ``bbox_inches="tight"`` (an extra draw); explorers that lay out
     #: their own figure set this to False for faster redraws
     tight_png: bool = True
+    #: redraw even when ``compute`` raised (the picture can show what failed, e.g. the
+    #: dimension pair that cannot broadcast); ``render`` must then cope with partial results
+    draw_on_error: bool = False
 
     def __init__(self) -> None:
         self.error: str | None = None
@@ -101,6 +104,11 @@ class Explorer(abc.ABC):
                 self._draw()
         except Exception as err:  # noqa: BLE001 - any error a student's setting causes is shown
             self.error = f"{type(err).__name__}: {err}"
+            if draw and self.draw_on_error:
+                try:
+                    self._draw()
+                except Exception:  # noqa: BLE001 - the message already says what went wrong
+                    pass
             return False
         self.error = None
         return True
@@ -159,6 +167,16 @@ class Explorer(abc.ABC):
             if self._picture is not None:
                 self._picture.value = self._png
 
+    def _first_draw(self) -> None:
+        """Draw the initial picture (also in an error state when ``draw_on_error``)."""
+        if self.error is None:
+            self._draw()
+        elif self.draw_on_error:
+            try:
+                self._draw()
+            except Exception:  # noqa: BLE001 - the message says what went wrong
+                pass
+
     def _show_message(self) -> None:
         if self._message is None:
             return
@@ -176,8 +194,8 @@ class Explorer(abc.ABC):
         if self._widget is None:
             import ipywidgets as w  # noqa: PLC0415
 
-            if self.error is None and self._png is None and self._svg is None:
-                self._draw()
+            if self._png is None and self._svg is None:
+                self._first_draw()
             if self._svg is not None:
                 self._picture = w.HTML(self._svg)
             else:
@@ -189,8 +207,8 @@ class Explorer(abc.ABC):
 
     def png(self) -> bytes | None:
         """PNG bytes of the current picture (None for an SVG picture without a converter)."""
-        if self._png is None and self._svg is None and self.error is None:
-            self._draw()
+        if self._png is None and self._svg is None:
+            self._first_draw()
         return self._png if self._png is not None else (svg_png(self._svg) if self._svg else None)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
