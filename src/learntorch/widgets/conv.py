@@ -220,7 +220,11 @@ class ConvExplorer(Explorer):
                 y = layer(tensor(x[None]))
         except (RuntimeError, ValueError) as err:
             if len(err.args) == 1 and isinstance(err.args[0], str):
-                err.args = (f"{err.args[0]}\nformula: {self.formula[1]}",)
+                msg = err.args[0]
+                if "hint:" not in msg and "divisible by groups" in msg:
+                    msg += ("\nhint: groups splits the channels into equal groups; choose groups that divides "
+                            "both in_channels and out_channels")
+                err.args = (f"{msg}\nformula: {self.formula[1]}",)
             raise
         self.layer, self.input = layer, x
         self.weight = layer.weight.detach().numpy()
@@ -373,7 +377,7 @@ class ConvExplorer(Explorer):
 
         row1 = [slider("in_channels", 1, 4, "in channels"), slider("out_channels", 1, 4, "out channels"),
                 slider("groups", 1, 4, "groups"), slider("size", 3, 16, "input size")]  # fmt: skip
-        row2 = [slider("kernel_size", 1, 7, "kernel"), slider("stride", 1, 4, "stride"),
+        row2 = [slider("kernel_size", 1, 7, "kernel size"), slider("stride", 1, 4, "stride"),
                 slider("padding", 0, 4, "padding"), slider("dilation", 1, 3, "dilation")]  # fmt: skip
         trans = self.bind(w.Checkbox(value=self.transposed, description="transposed", indent=False,
                                      layout=w.Layout(width="110px")), "transposed")  # fmt: skip
@@ -384,7 +388,7 @@ class ConvExplorer(Explorer):
         w.jslink((play, "value"), (step, "value"))
         self._controls["play"] = play
         row3 += [step, play]
-        preset = self.bind(w.Dropdown(options=PRESETS, value=self.preset, description="kernel",
+        preset = self.bind(w.Dropdown(options=PRESETS, value=self.preset, description="preset",
                                       layout=w.Layout(width="200px"), style={"description_width": "50px"}),
                            "preset")  # fmt: skip
         text = w.Text(value=_kernel_text(self.kernel), description="edit", continuous_update=False,
