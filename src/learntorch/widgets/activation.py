@@ -114,8 +114,17 @@ class ActivationExplorer(Explorer):
             raise ValueError(f"unknown activation {self.name!r}\nhint: choose one of {', '.join(ACTIVATIONS)}")
         known = parameters(self.name)
         self.params = {k: v for k, v in self.params.items() if k in known}
-        self.module = getattr(nn, self.name)(**self.params)
-        self.y, self.dy = self._grad(self.x)
+        try:
+            self.module = getattr(nn, self.name)(**self.params)
+            self.y, self.dy = self._grad(self.x)
+        except (AssertionError, ValueError, RuntimeError) as err:
+            msg = str(err)
+            if "hint:" not in msg:
+                msg += f"\nhint: nn.{self.name} does not accept {self.params}; move the slider back"
+                if self.name == "Hardtanh":
+                    msg += " (min_val must stay below max_val)"
+            err.args = (msg,)
+            raise
         pv, pg = self._grad(np.array([self.x0], dtype=np.float32))
         self.probe_value, self.probe_grad = float(pv[0]), float(pg[0])
         self.dead = _zones(self.x, self.dy == 0)
