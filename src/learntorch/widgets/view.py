@@ -100,7 +100,10 @@ def parse_chain(text: str) -> tuple[str, list[tuple[str, str, Any]]]:
                 steps.append((piece, "index", tuple(_index_part(p) for p in index.split(","))))
             elif name in ("T", "mT") and args is None:
                 steps.append((piece, name, ()))
-            elif name in METHODS and args is not None:
+            elif name in METHODS and args is None:
+                raise ValueError(f"cannot read {text[m.start():][:20].strip()!r}: .{name} needs (arguments) in "
+                                 "balanced parentheses")  # fmt: skip
+            elif name in METHODS:
                 vals = ast.literal_eval(f"({args},)") if args.strip() else ()
                 steps.append((piece, name, tuple(vals)))
             else:
