@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._base import Explorer
-from ._canvas import Canvas, fmt
+from ._canvas import RED, Canvas, fmt
 from ._image import sample_image
 
 __all__ = ["ConvExplorer", "preset_kernel", "parse_kernel"]
@@ -96,7 +96,7 @@ class ConvExplorer(Explorer):
     """
 
     title = "ConvExplorer"
-    tight_png = False
+    draw_on_error = True
 
     def __init__(
         self,
@@ -202,6 +202,18 @@ class ConvExplorer(Explorer):
         self.formula = self._formula()
         if self.preset != "custom":
             self.kernel = preset_kernel(self.preset, self.kernel_size)
+        self.feature_map = None
+        kern = tensor(self.kernel[None, None].astype(np.float32))
+        img = tensor(self._image[None, None])
+        try:
+            if self.transposed:
+                fm = F.conv_transpose2d(img, kern, stride=self.stride, padding=self.padding,
+                                        output_padding=self.output_padding, dilation=self.dilation)  # fmt: skip
+            else:
+                fm = F.conv2d(img, kern, stride=self.stride, padding=self.padding, dilation=self.dilation)
+            self.feature_map = fm.numpy()[0, 0]
+        except (RuntimeError, ValueError):
+            pass  # the layer below raises the same complaint, which is what the explorer shows
         try:
             kw: dict[str, Any] = {"stride": self.stride, "padding": self.padding, "dilation": self.dilation}
             kw["groups"], kw["bias"] = self.groups, self.bias is not None
@@ -236,14 +248,6 @@ class ConvExplorer(Explorer):
         self.out_channel, self.cell = oc, (oc, oy, ox)
         self.value = float(self.output[oc, oy, ox])
         self.terms = self._terms(oc, oy, ox)
-        kern = tensor(self.kernel[None, None].astype(np.float32))
-        img = tensor(self._image[None, None])
-        if self.transposed:
-            fm = F.conv_transpose2d(img, kern, stride=self.stride, padding=self.padding,
-                                    output_padding=self.output_padding, dilation=self.dilation)  # fmt: skip
-        else:
-            fm = F.conv2d(img, kern, stride=self.stride, padding=self.padding, dilation=self.dilation)
-        self.feature_map = fm.numpy()[0, 0]
 
     def _terms(self, oc: int, oy: int, ox: int) -> list[Term]:
         """The multiply-adds that make output cell ``(oc, oy, ox)``, in the weight's order."""
@@ -278,14 +282,17 @@ class ConvExplorer(Explorer):
     # -- picture -----------------------------------------------------------------------
     def render(self) -> bytes:
         cv = Canvas(880, 560)
-        self._draw_input(cv)
-        oc, oy, ox = self.cell
-        out = self.output[oc]
-        cell = _cell(out.shape, 190, 260)
-        g = cv.grid(360, 8, out, cell=cell, cmap="Oranges",
-                    title=f"output y[0, {oc}]  {out.shape[0]}×{out.shape[1]}")  # fmt: skip
-        cv.mark(g, [(oy, ox)])
-        self._draw_text(cv)
+        if self.out_shape is None:  # the settings are impossible: show them, the formula and the error
+            self._draw_error(cv)
+        else:
+            self._draw_input(cv)
+            oc, oy, ox = self.cell
+            out = self.output[oc]
+            cell = _cell(out.shape, 190, 260)
+            g = cv.grid(360, 8, out, cell=cell, cmap="Oranges",
+                        title=f"output y[0, {oc}]  {out.shape[0]}×{out.shape[1]}")  # fmt: skip
+            cv.mark(g, [(oy, ox)])
+            self._draw_text(cv)
         top = 330
         cv.text(10, top, f"{self._image_name.split(' (')[0]} {self._image.shape[0]}×{self._image.shape[1]}", 12,
                 bold=True)
@@ -296,15 +303,31 @@ class ConvExplorer(Explorer):
         cv.grid(230, top, self.kernel, cell=kc, cmap="RdBu_r", vmin=-lim, vmax=lim,
                 title=f"kernel ({self.preset})", numbers=kc >= 17)  # fmt: skip
         fm = self.feature_map
-        side = 200 / max(fm.shape)
-        cv.text(400, top, f"feature map {fm.shape[0]}×{fm.shape[1]}", 12, bold=True)
-        cv.image(400, top + 20, fm, round(fm.shape[1] * side), round(fm.shape[0] * side))
+        if fm is not None:
+            side = 200 / max(fm.shape)
+            cv.text(400, top, f"feature map {fm.shape[0]}×{fm.shape[1]}", 12, bold=True)
+            cv.image(400, top + 20, fm, round(fm.shape[1] * side), round(fm.shape[0] * side))
+        else:
+            cv.text(400, top, "feature map: none (see the error)", 12, RED, bold=True)
         op = "F.conv_transpose2d" if self.transposed else "F.conv2d"
+        rng = f"values {fm.min():.2f} … {fm.max():.2f}" if fm is not None else ""
         cv.lines(620, top + 20, [f"{op}(image, kernel,", f"  stride={self.stride}, padding={self.padding},",
-                                 f"  dilation={self.dilation})", f"values {fm.min():.2f} … {fm.max():.2f}", "",
+                                 f"  dilation={self.dilation})", rng, "",
                                  "edge lights up outlines,", "blur averages neighbours,",
                                  "sharpen boosts detail,", "identity copies the image."], 11)  # fmt: skip
         return cv.png()
+
+    def _draw_error(self, cv: Canvas) -> None:
+        kind = "ConvTranspose2d" if self.transposed else "Conv2d"
+        op = f", output_padding={self.output_padding}" if self.transposed else ""
+        lines = [f"{kind}({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                 f"stride={self.stride}, padding={self.padding}, dilation={self.dilation}, groups={self.groups}{op})",
+                 f"on an input of {self.in_channels} × {self.size} × {self.size}   "
+                 f"(output cell {self.step}, out channel {self.out_channel})", "", *self.formula, ""]  # fmt: skip
+        cv.text(10, 8, "these settings do not make a convolution:", 13, RED, bold=True)
+        y = cv.lines(10, 34, lines, 12)
+        for line in (self.error or "").splitlines():
+            y = cv.lines(10, y, textwrap.wrap(line, 110) or [""], 12, RED)
 
     def _draw_input(self, cv: Canvas) -> None:
         """The input channels the highlighted output reads, padded, with the window marked."""
@@ -424,6 +447,8 @@ class ConvExplorer(Explorer):
             n = self.out_shape[2] * self.out_shape[3] - 1
             c["step"].max = c["play"].max = max(n, 1)
             c["out_channel"].max = max(self.out_shape[1] - 1, 1)
+        c["output_padding"].disabled = not self.transposed
+        c["out_channel"].disabled = self.out_channels == 1
         for name, ctl in c.items():
             if name not in ("play", "kernel"):
                 ctl.value = getattr(self, name)

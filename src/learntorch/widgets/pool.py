@@ -43,6 +43,7 @@ class PoolExplorer(Explorer):
     """
 
     title = "PoolExplorer"
+    draw_on_error = True
 
     def __init__(
         self,
@@ -127,7 +128,7 @@ class PoolExplorer(Explorer):
             rng = np.random.default_rng(self.size)
             self._given = rng.integers(0, 10, (self.size, self.size)).astype(np.float32)
         self.input = self._given
-        self.value = None
+        self.value, self.output = None, np.zeros((0, 0))
         self.formula = self._formula(self.input.shape[0])
         x = tensor(self.input[None, None]).requires_grad_()
         y = self._pool(x)
@@ -146,6 +147,20 @@ class PoolExplorer(Explorer):
 
     # -- picture -----------------------------------------------------------------------
     def render(self) -> bytes:
+        if self.value is None:  # impossible settings: show them, the formula and torch's error
+            import textwrap  # noqa: PLC0415
+
+            opts = f"dilation={self.dilation}" if self.mode == "max" else f"count_include_pad={self.count_include_pad}"
+            lines = [f"{self.mode}_pool2d(kernel_size={self.kernel_size}, stride={self.stride}, "
+                     f"padding={self.padding}, {opts}, ceil_mode={self.ceil_mode})",
+                     f"on a {self.input.shape[0]}×{self.input.shape[1]} input (output cell {self.step})", "",
+                     *self.formula, ""]  # fmt: skip
+            for line in (self.error or "").splitlines():
+                lines += textwrap.wrap(line, 110) or [""]
+            cv = Canvas(860, 40 + len(lines) * 17)
+            cv.text(10, 8, "these settings do not make a pooling:", 13, RED, bold=True)
+            cv.lines(10, 34, lines, 12)
+            return cv.png()
         h, w = self.input.shape
         p = self.padding
         hi_r = max(h - 1 + p, max(r for r, _ in self.window))
