@@ -73,7 +73,9 @@ def test_multiply_adds_sum_to_the_cell_and_window_is_what_autograd_reads(torch, 
 def test_feature_map_is_conv_of_the_photo(torch):
     ex = ConvExplorer(stride=2, padding=1, preset="blur")
     img = torch.tensor(ex._image[None, None])
-    ref = torch.nn.functional.conv2d(img, torch.tensor(preset_kernel("blur", 3)[None, None]).float(), stride=2, padding=1)
+    ref = torch.nn.functional.conv2d(
+        img, torch.tensor(preset_kernel("blur", 3)[None, None]).float(), stride=2, padding=1
+    )
     np.testing.assert_allclose(ex.feature_map, ref[0, 0].numpy(), rtol=1e-5, atol=1e-6)
     assert ex._image.shape == (48, 48) and ex._image_name.startswith("Grace Hopper")
 
@@ -90,7 +92,9 @@ def test_students_layer_and_input_are_used(torch):
     with torch.no_grad():
         tl.weight.copy_(torch.tensor(layer.weight.detach().numpy()))
         tl.bias.copy_(torch.tensor(layer.bias.detach().numpy()))
-    np.testing.assert_allclose(ex.output, tl(torch.tensor(x.numpy()))[0].detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        ex.output, tl(torch.tensor(x.numpy()))[0].detach().numpy(), rtol=1e-5, atol=1e-5
+    )
     assert sum(t.x * t.w for t in ex.terms) + float(layer.bias[0]) == pytest.approx(ex.value, abs=1e-5)
 
 
@@ -129,7 +133,9 @@ def test_bad_settings_show_torchs_error_in_the_widget(torch):
     ex = ConvExplorer(size=5)
     c = controls(ex)
     c["kernel size"].value = 7  # a slider change: no exception escapes the callback
-    assert ex.error.startswith("RuntimeError: Calculated padded input size per channel: (5 x 5). Kernel size: (7 x 7).")
+    assert ex.error.startswith(
+        "RuntimeError: Calculated padded input size per channel: (5 x 5). Kernel size: (7 x 7)."
+    )
     with pytest.raises(RuntimeError) as info:
         torch.nn.functional.conv2d(torch.ones(1, 1, 5, 5), torch.ones(1, 1, 7, 7))
     assert ex.error.splitlines()[0] == "RuntimeError: " + str(info.value).splitlines()[0]

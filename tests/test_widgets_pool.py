@@ -57,7 +57,9 @@ def test_output_gradients_and_formula_match_torch(torch, settings, size):
 
 def test_note_003_example(torch):
     ex = PoolExplorer()
-    ref = torch.nn.MaxPool2d(kernel_size=3, ceil_mode=True)(torch.tensor(NOTE_003, dtype=torch.float32).reshape(-1, 1, 5, 5))
+    ref = torch.nn.MaxPool2d(kernel_size=3, ceil_mode=True)(
+        torch.tensor(NOTE_003, dtype=torch.float32).reshape(-1, 1, 5, 5)
+    )
     assert ex.output.tolist() == ref[0, 0].tolist() == [[2.0, 3.0], [5.0, 1.0]]
     assert ex.formula[1] == "H_out = ⌈(5 + 2·0 − 1·(3 − 1) − 1) / 3⌉ + 1 = 2"
     ex.update(ceil_mode=False, size=6)
@@ -81,9 +83,14 @@ def test_controls_change_state_and_picture():
     assert ex.mode == "avg" and picture(ex) != before
     assert c["dilation"].disabled and not c["count_include_pad"].disabled
     c["ceil_mode"].value = False
-    assert ex.output.shape == (1, 1) and c["output cell"].max == 1
+    assert ex.output.shape == (1, 1) and c["output cell"].max == 0 and c["output cell"].disabled
     c["stride (0=k)"].value = 1
-    assert ex.stride == 1 and ex.output.shape == (3, 3) and c["output cell"].max == 8
+    assert (
+        ex.stride == 1
+        and ex.output.shape == (3, 3)
+        and c["output cell"].max == 8
+        and not c["output cell"].disabled
+    )
     c["output cell"].value = 8
     assert ex.cell == (2, 2)
     c["input size"].value = 8

@@ -48,7 +48,9 @@ def test_steps_match_torch(torch, chain):
         assert shares == (t.untyped_storage().data_ptr() == ptr0)
 
 
-@pytest.mark.parametrize("chain", [PRESETS["view after t() fails"], PRESETS["note 002: transpose(1, 2).view(6, 4)"]])
+@pytest.mark.parametrize(
+    "chain", [PRESETS["view after t() fails"], PRESETS["note 002: transpose(1, 2).view(6, 4)"]]
+)
 def test_failing_view_shows_torchs_error_and_why(torch, chain):
     ex = ViewExplorer(chain=chain)
     with pytest.raises(RuntimeError) as info:

@@ -147,7 +147,9 @@ class Canvas:
         geom = Geometry(x, y, cell, rows, cols)
         from PIL import Image  # noqa: PLC0415
 
-        block = Image.fromarray(rgb).resize((max(1, round(cols * cell)), max(1, round(rows * cell))), Image.NEAREST)
+        block = Image.fromarray(rgb).resize(
+            (max(1, round(cols * cell)), max(1, round(rows * cell))), Image.NEAREST
+        )
         self.img.paste(block, (round(x), round(y)))
         if cell >= 6:
             for r in range(rows + 1):
@@ -155,7 +157,6 @@ class Canvas:
             for c in range(cols + 1):
                 self.draw.line([(x + c * cell, y), (x + c * cell, y + rows * cell)], fill="white", width=1)
         if numbers if numbers is not None else cell >= 17:
-            fs = int(min(12, cell * 0.48))
             for r in range(rows):
                 for c in range(cols):
                     if np.isnan(vals[r, c]) and (grey is None or not grey[r, c]):
@@ -163,6 +164,7 @@ class Canvas:
                     label = fmt(vals[r, c])
                     if len(label) > 4:
                         label = f"{float(vals[r, c]):.2g}"
+                    fs = int(min(12, cell * 0.48, 1.75 * cell / max(len(label), 1)))
                     self.text(x + (c + 0.5) * cell, y + (r + 0.5) * cell, label, fs, anchor="mm")
         return geom
 
@@ -181,7 +183,9 @@ class Canvas:
         a = np.asarray(arr, dtype=np.float64)
         lo = float(a.min()) if vmin is None else vmin
         hi = float(a.max()) if vmax is None else vmax
-        block = Image.fromarray(colors(a, cmap, lo, hi)).resize((max(1, width), max(1, height)), Image.NEAREST)
+        block = Image.fromarray(colors(a, cmap, lo, hi)).resize(
+            (max(1, width), max(1, height)), Image.NEAREST
+        )
         self.img.paste(block, (round(x), round(y)))
 
     def png(self) -> bytes:

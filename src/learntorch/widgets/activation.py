@@ -11,7 +11,7 @@ note 000's tanh at x = 4 passes on 0.0013 of the gradient).
 >>> round(ex.probe_value, 4), round(ex.probe_grad, 5)
 (0.9993, 0.00134)
 >>> ex.update(name="LeakyReLU", params={"negative_slope": 0.1}, x0=-2.0)
->>> ex.probe_value, ex.probe_grad
+>>> round(ex.probe_value, 6), round(ex.probe_grad, 6)
 (-0.2, 0.1)
 """
 
@@ -111,7 +111,9 @@ class ActivationExplorer(Explorer):
         from .. import nn  # noqa: PLC0415
 
         if self.name not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {self.name!r}\nhint: choose one of {', '.join(ACTIVATIONS)}")
+            raise ValueError(
+                f"unknown activation {self.name!r}\nhint: choose one of {', '.join(ACTIVATIONS)}"
+            )
         known = parameters(self.name)
         self.params = {k: v for k, v in self.params.items() if k in known}
         try:
@@ -132,7 +134,9 @@ class ActivationExplorer(Explorer):
         self.samples = (self.mean + self.std * self._z).astype(np.float32)
         self.outputs, self.sample_grads = self._grad(self.samples)
         self.dead_frac = float(np.mean(self.sample_grads == 0))
-        self.saturated_frac = float(np.mean((np.abs(self.sample_grads) < SATURATED) & (self.sample_grads != 0)))
+        self.saturated_frac = float(
+            np.mean((np.abs(self.sample_grads) < SATURATED) & (self.sample_grads != 0))
+        )
 
     # -- picture -----------------------------------------------------------------------
     def render(self) -> bytes:
@@ -160,8 +164,11 @@ class ActivationExplorer(Explorer):
         cv.draw.line([(58, 84), (66, 84)], fill=(240, 140, 46), width=2)
         cv.draw.line([(70, 84), (78, 84)], fill=(240, 140, 46), width=2)
         cv.text(82, 84, "f'(x) by autograd", 11, anchor="lm")
-        cv.rect((f.x + f.w - 150, f.y + f.h - 56, f.x + f.w - 2, f.y + f.h - 2), fill=(255, 255, 255, 225),
-                outline=(200, 200, 200))
+        cv.rect(
+            (f.x + f.w - 150, f.y + f.h - 56, f.x + f.w - 2, f.y + f.h - 2),
+            fill=(255, 255, 255, 225),
+            outline=(200, 200, 200),
+        )
         cv.lines(f.x + f.w - 144, f.y + f.h - 52, [f"x0     = {fmt(self.x0)}", f"f(x0)  = {self.probe_value:.4g}",
                             f"f'(x0) = {self.probe_grad:.4g}"], 11)  # fmt: skip
         for i, (vals, title, col) in enumerate(((self.samples, f"input x ~ N({fmt(self.mean)}, {fmt(self.std)}²)", (170, 170, 170)),
@@ -170,7 +177,9 @@ class ActivationExplorer(Explorer):
             if b - a < 1e-6:
                 a, b = a - 0.5, b + 0.5
             counts, edges = np.histogram(vals, bins=40, range=(a, b))
-            h = frame(cv, 510 + i * 200, 60, 180, 230, (a, b), (0, counts.max() * 1.1), title=title, yticks=False)
+            h = frame(
+                cv, 510 + i * 200, 60, 180, 230, (a, b), (0, counts.max() * 1.1), title=title, yticks=False
+            )
             bars(cv, h, counts, edges, col)
         cv.text(710, 312, f"dead {self.dead_frac:.0%}, saturated {self.saturated_frac:.0%} of inputs", 11)
         return cv.png()
@@ -183,16 +192,20 @@ class ActivationExplorer(Explorer):
     def controls(self) -> list[Any]:
         import ipywidgets as w  # noqa: PLC0415
 
-        style = {"description_width": "70px"}
+        style = {"description_width": "80px"}
         name = self.bind(w.Dropdown(options=ACTIVATIONS, value=self.name, description="activation",
                                     style=style, layout=w.Layout(width="220px")), "name")  # fmt: skip
 
         def fslider(attr: str, lo: float, hi: float, desc: str) -> Any:
             return self.bind(w.FloatSlider(value=getattr(self, attr), min=lo, max=hi, step=0.1, description=desc,
                                            continuous_update=False, style=style,
-                                           layout=w.Layout(width="250px")), attr)  # fmt: skip
+                                           layout=w.Layout(width="270px")), attr)  # fmt: skip
 
-        x0, mean, std = fslider("x0", -6, 6, "probe x0"), fslider("mean", -4, 4, "input mean"), fslider("std", 0.1, 4, "input std")
+        x0, mean, std = (
+            fslider("x0", -6, 6, "probe x0"),
+            fslider("mean", -4, 4, "input mean"),
+            fslider("std", 0.1, 4, "input std"),
+        )
         button = w.Button(description="note 000: tanh at x = 4", layout=w.Layout(width="200px"))
         button.on_click(lambda _: self.tanh_at_4())
         self._params_box = w.HBox()

@@ -10,9 +10,9 @@ pair of sizes that clash.
 >>> ex = BroadcastExplorer((3, 1), (4,))
 >>> ex.result_shape, ex.stretched
 ((3, 4), {'a': [1], 'b': [0]})
->>> ex.update(shape_b=(2,))
+>>> ex.update(shape_a=(2, 3), shape_b=(2,))
 >>> print(ex.error.splitlines()[0])
-RuntimeError: The size of tensor a (1) must match the size of tensor b (2) at non-singleton dimension 1
+RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1
 >>> ex.clash
 1
 """
@@ -32,9 +32,9 @@ __all__ = ["BroadcastExplorer", "parse_shape", "PRESETS"]
 
 ORANGE = (240, 140, 46)
 PRESETS = {
-    "[3, 1] and [4]": ((3, 1), (4,)),
-    "[3] and [1] (note 002: a + b)": ((3,), (1,)),
     "[2, 3] and [3]": ((2, 3), (3,)),
+    "[3] and [1] (note 002: a + b)": ((3,), (1,)),
+    "[3, 1] and [4]": ((3, 1), (4,)),
     "[4, 3] and [4, 1]": ((4, 3), (4, 1)),
     "[2, 1, 3] and [4, 1]": ((2, 1, 3), (4, 1)),
     "[8, 1, 6, 1] and [7, 1, 5]": ((8, 1, 6, 1), (7, 1, 5)),
@@ -82,7 +82,9 @@ class BroadcastExplorer(Explorer):
     draw_on_error = True
 
     def __init__(self, a: Any = (3, 1), b: Any = (4,)) -> None:
-        self._values = {n: (t.detach().numpy() if hasattr(t, "detach") else None) for n, t in (("a", a), ("b", b))}
+        self._values = {
+            n: (t.detach().numpy() if hasattr(t, "detach") else None) for n, t in (("a", a), ("b", b))
+        }
         self.shape_a, self.shape_b = _shape_of(a), _shape_of(b)
         self.result_shape: tuple[int, ...] | None = None
         self.stretched: dict[str, list[int]] = {"a": [], "b": []}
@@ -124,7 +126,9 @@ class BroadcastExplorer(Explorer):
     def render(self) -> bytes:
         n = max(len(self.shape_a), len(self.shape_b), 1)
         box, x0 = 62, 150
-        grids = self.result_shape is not None and len(self.result_shape) >= 1 and max(self.result_shape[-2:]) <= 8
+        grids = (
+            self.result_shape is not None and len(self.result_shape) >= 1 and max(self.result_shape[-2:]) <= 8
+        )
         height = 214
         if grids:
             r = self.result_shape[-2] if len(self.result_shape) > 1 else 1
@@ -145,7 +149,11 @@ class BroadcastExplorer(Explorer):
                 if k < 0:  # a dimension this operand lacks: treated as size 1
                     cv.rect((x, y, x + box, y + 40), outline=GREY, width=2)
                     cv.text(x + box / 2, y + 20, "(1)", 14, (160, 160, 160), anchor="mm")
-                    more = f" → {self.result_shape[i]}" if self.result_shape and self.result_shape[i] != 1 else ""
+                    more = (
+                        f" → {self.result_shape[i]}"
+                        if self.result_shape and self.result_shape[i] != 1
+                        else ""
+                    )
                     cv.text(x + box / 2, y + 48, "added" + more, 10, ORANGE, anchor="mm")
                     continue
                 color, label = GREEN, ""
@@ -172,7 +180,7 @@ class BroadcastExplorer(Explorer):
         """The last two dims of a and b stretched to the result, and a + b (first index elsewhere)."""
         shape = self.result_shape
         lead = (0,) * max(len(shape) - 2, 0)
-        cv.text(10, y, f"values: a = arange, b = 10·arange; stretched copies are faded"
+        cv.text(10, y, "values: a = arange, b = 10·arange; stretched copies are faded"
                 + (f" (showing index {list(lead)} of the leading dims)" if lead else ""), 12, bold=True)  # fmt: skip
         cell = float(min(30, 150 / max(shape[-2:] if len(shape) > 1 else (shape[0], 1))))
         x = 10.0
@@ -189,12 +197,13 @@ class BroadcastExplorer(Explorer):
                     if s == 0:
                         faded |= idx[d] > 0
             shown2 = np.atleast_2d(shown)
-            g = cv.grid(x, y + 22, shown2, cell=cell, title=name, cmap="Purples" if name == "a + b" else "Blues")
+            g = cv.grid(
+                x, y + 22, shown2, cell=cell, title=name, cmap="Purples" if name == "a + b" else "Blues"
+            )
             if faded is not None and faded.any():
                 for r, c in zip(*np.nonzero(faded)):
                     cv.rect(g.box(int(r), int(c)), fill=(255, 255, 255, 150))
             x += shown2.shape[1] * cell + 40
-
 
     def summary(self) -> str:
         res = list(self.result_shape) if self.result_shape is not None else "error"

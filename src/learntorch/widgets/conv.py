@@ -224,7 +224,11 @@ class ConvExplorer(Explorer):
                 layer = Conv2d(self.in_channels, self.out_channels, self.kernel_size, **kw)
             with no_grad():
                 layer.weight.copy_(tensor(self._make_weight(tuple(layer.weight.shape))))
-                if layer.bias is not None and self.bias is not None and self.bias.shape == tuple(layer.bias.shape):
+                if (
+                    layer.bias is not None
+                    and self.bias is not None
+                    and self.bias.shape == tuple(layer.bias.shape)
+                ):
                     layer.bias.copy_(tensor(self.bias))
                 elif layer.bias is not None:
                     layer.bias.zero_()
@@ -234,8 +238,10 @@ class ConvExplorer(Explorer):
             if len(err.args) == 1 and isinstance(err.args[0], str):
                 msg = err.args[0]
                 if "hint:" not in msg and "divisible by groups" in msg:
-                    msg += ("\nhint: groups splits the channels into equal groups; choose groups that divides "
-                            "both in_channels and out_channels")
+                    msg += (
+                        "\nhint: groups splits the channels into equal groups; choose groups that divides "
+                        "both in_channels and out_channels"
+                    )
                 err.args = (f"{msg}\nformula: {self.formula[1]}",)
             raise
         self.layer, self.input = layer, x
@@ -276,7 +282,9 @@ class ConvExplorer(Explorer):
                         for kx in range(k):
                             if ix * s - p + kx * d == ox:
                                 widx = (c, oc % out_per, ky, kx)
-                                terms.append(Term(c, iy, ix, float(x[c, iy, ix]), widx, float(w[widx]), False))
+                                terms.append(
+                                    Term(c, iy, ix, float(x[c, iy, ix]), widx, float(w[widx]), False)
+                                )
         return terms
 
     # -- picture -----------------------------------------------------------------------
@@ -294,8 +302,13 @@ class ConvExplorer(Explorer):
             cv.mark(g, [(oy, ox)])
             self._draw_text(cv)
         top = 330
-        cv.text(10, top, f"{self._image_name.split(' (')[0]} {self._image.shape[0]}×{self._image.shape[1]}", 12,
-                bold=True)
+        cv.text(
+            10,
+            top,
+            f"{self._image_name.split(' (')[0]} {self._image.shape[0]}×{self._image.shape[1]}",
+            12,
+            bold=True,
+        )
         img = self._image
         cv.image(10, top + 20, img, 200, round(200 * img.shape[0] / img.shape[1]))
         lim = float(np.abs(self.kernel).max()) or 1.0
@@ -405,7 +418,11 @@ class ConvExplorer(Explorer):
         trans = self.bind(w.Checkbox(value=self.transposed, description="transposed", indent=False,
                                      layout=w.Layout(width="110px")), "transposed")  # fmt: skip
         self._controls["transposed"] = trans
-        row3 = [trans, slider("output_padding", 0, 3, "output pad"), slider("out_channel", 0, 3, "out channel")]
+        row3 = [
+            trans,
+            slider("output_padding", 0, 3, "output pad"),
+            slider("out_channel", 0, 3, "out channel"),
+        ]
         step = slider("step", 0, 100, "output cell")
         play = w.Play(value=0, min=0, max=100, interval=700, layout=w.Layout(width="90px"))
         w.jslink((play, "value"), (step, "value"))
@@ -444,9 +461,10 @@ class ConvExplorer(Explorer):
         if not c:
             return
         if self.out_shape is not None:
-            n = self.out_shape[2] * self.out_shape[3] - 1
-            c["step"].max = c["play"].max = max(n, 1)
-            c["out_channel"].max = max(self.out_shape[1] - 1, 1)
+            n = self.out_shape[2] * self.out_shape[3]
+            c["step"].max = c["play"].max = max(n - 1, 0)
+            c["step"].disabled = n <= 1
+            c["out_channel"].max = max(self.out_shape[1] - 1, 0)
         c["output_padding"].disabled = not self.transposed
         c["out_channel"].disabled = self.out_channels == 1
         for name, ctl in c.items():

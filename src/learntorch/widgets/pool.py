@@ -91,7 +91,9 @@ class PoolExplorer(Explorer):
     def note_003(self) -> None:
         """Note 003's example: the 5x5 input under ``MaxPool2d(kernel_size=3, ceil_mode=True)``."""
         self._given = np.array(NOTE_003, dtype=np.float32)
-        self.update(mode="max", kernel_size=3, stride=None, padding=0, dilation=1, ceil_mode=True, size=5, step=0)
+        self.update(
+            mode="max", kernel_size=3, stride=None, padding=0, dilation=1, ceil_mode=True, size=5, step=0
+        )
 
     # -- computation -------------------------------------------------------------------
     def _stride(self) -> int:
@@ -115,7 +117,9 @@ class PoolExplorer(Explorer):
         from ..nn import functional as F  # noqa: PLC0415
 
         if self.mode == "max":
-            return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation, ceil_mode=self.ceil_mode)
+            return F.max_pool2d(
+                x, self.kernel_size, self.stride, self.padding, self.dilation, ceil_mode=self.ceil_mode
+            )
         if self.mode == "avg":
             return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, ceil_mode=self.ceil_mode,
                                 count_include_pad=self.count_include_pad)  # fmt: skip
@@ -150,7 +154,11 @@ class PoolExplorer(Explorer):
         if self.value is None:  # impossible settings: show them, the formula and torch's error
             import textwrap  # noqa: PLC0415
 
-            opts = f"dilation={self.dilation}" if self.mode == "max" else f"count_include_pad={self.count_include_pad}"
+            opts = (
+                f"dilation={self.dilation}"
+                if self.mode == "max"
+                else f"count_include_pad={self.count_include_pad}"
+            )
             lines = [f"{self.mode}_pool2d(kernel_size={self.kernel_size}, stride={self.stride}, "
                      f"padding={self.padding}, {opts}, ceil_mode={self.ceil_mode})",
                      f"on a {self.input.shape[0]}×{self.input.shape[1]} input (output cell {self.step})", "",
@@ -181,7 +189,9 @@ class PoolExplorer(Explorer):
         y0 = 8 + 18 + max(rows * cell, h * gc, self.output.shape[0] * oc) + 14
         text = self._text()
         cv = Canvas(860, round(y0 + len(text) * 11 * 1.35 + 8))
-        g = cv.grid(10, 8, vals, cell=cell, grey=grey, title=f"input {h}×{w}" + (f" + padding {p}" if p else ""))
+        g = cv.grid(
+            10, 8, vals, cell=cell, grey=grey, title=f"input {h}×{w}" + (f" + padding {p}" if p else "")
+        )
         inside = [(r + p, c + p) for r, c in self.window if r + p < rows and c + p < cols]
         cv.mark(g, inside, BLUE, fill=60)
         fed = [(r + p, c + p) for r, c in zip(*np.nonzero(self.cell_grad))]
@@ -198,7 +208,11 @@ class PoolExplorer(Explorer):
 
     def _text(self) -> list[str]:
         oy, ox = self.cell
-        fed = [float(self.input[r, c]) for r, c in self.window if 0 <= r < self.input.shape[0] and 0 <= c < self.input.shape[1]]
+        fed = [
+            float(self.input[r, c])
+            for r, c in self.window
+            if 0 <= r < self.input.shape[0] and 0 <= c < self.input.shape[1]
+        ]
         lines = [*self.formula, f"engine: x [1, 1, {self.input.shape[0]}, {self.input.shape[1]}] → "
                  f"y [1, 1, {self.output.shape[0]}, {self.output.shape[1]}]", ""]  # fmt: skip
         nums = ", ".join(fmt(v) for v in fed)
@@ -235,7 +249,11 @@ class PoolExplorer(Explorer):
         mode = self.bind(w.ToggleButtons(options=["max", "avg"], value=self.mode, description="pool",
                                          style={"button_width": "60px"}), "mode")  # fmt: skip
         self._controls["mode"] = mode
-        k, p, d = slider("kernel_size", 1, 5, "kernel"), slider("padding", 0, 2, "padding"), slider("dilation", 1, 3, "dilation")
+        k, p, d = (
+            slider("kernel_size", 1, 5, "kernel"),
+            slider("padding", 0, 2, "padding"),
+            slider("dilation", 1, 3, "dilation"),
+        )
         for ctl, name in ((k, "kernel_size"), (p, "padding"), (d, "dilation")):
             self.bind(ctl, name)
         st = self.bind(slider("stride", 0, 5, "stride (0=k)"), "stride", lambda v: v or None)
@@ -257,11 +275,11 @@ class PoolExplorer(Explorer):
         c = self._controls
         if not c:
             return
-        n = max(self.output.size - 1, 1)
-        c["step"].max = c["play"].max = n
+        if self.value is not None:  # an error leaves the ranges as they were
+            c["step"].max = c["play"].max = max(self.output.size - 1, 0)
+            c["step"].disabled = self.output.size <= 1
         for name, ctl in c.items():
             if name != "play":
                 ctl.value = getattr(self, name) or 0
         c["dilation"].disabled = self.mode != "max"
         c["count_include_pad"].disabled = self.mode != "avg"
-

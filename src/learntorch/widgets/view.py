@@ -25,7 +25,6 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-
 from ._base import Explorer
 from ._canvas import BLUE, RED, Canvas, fmt
 
@@ -34,16 +33,25 @@ __all__ = ["ViewExplorer", "parse_chain", "PRESETS"]
 METHODS = ("view", "reshape", "t", "permute", "transpose", "expand", "contiguous", "unsqueeze", "squeeze",
            "flatten", "narrow", "select", "clone")  # fmt: skip
 PRESETS = {
+    "reshape after t() copies": "arange(12).view(3, 4).t().reshape(12)",
     "t(): a transpose shares storage": "arange(12).view(3, 4).t()",
     "view after t() fails": "arange(12).view(3, 4).t().view(12)",
-    "reshape after t() copies": "arange(12).view(3, 4).t().reshape(12)",
     "contiguous() then view": "arange(12).view(3, 4).t().contiguous().view(12)",
     "note 002: transpose(1, 2).view(6, 4)": "arange(24).view(2, 3, 4).transpose(1, 2).view(6, 4)",
     "permute": "arange(12).view(2, 3, 2).permute(2, 0, 1)",
     "expand: stride 0": "arange(4).view(1, 4).expand(3, 4)",
     "slicing: offset and steps": "arange(12).view(3, 4)[1:, ::2]",
 }
-ADD = (".t()", ".contiguous()", ".view(-1)", ".reshape(-1)", ".unsqueeze(0)", ".flatten()", "[:, 1:]", "[::2]")
+ADD = (
+    ".t()",
+    ".contiguous()",
+    ".view(-1)",
+    ".reshape(-1)",
+    ".unsqueeze(0)",
+    ".flatten()",
+    "[:, 1:]",
+    "[::2]",
+)
 PALETTE = [(76, 139, 245), (240, 140, 46), (58, 164, 91), (201, 79, 201), (217, 83, 79), (23, 162, 184)]
 
 
@@ -91,7 +99,7 @@ def parse_chain(text: str) -> tuple[str, list[tuple[str, str, Any]]]:
     while pos < len(text):
         m = pattern.match(text, pos)
         if not m:
-            raise ValueError(f"cannot read {text[pos:pos + 20]!r}{hint}")
+            raise ValueError(f"cannot read {text[pos : pos + 20]!r}{hint}")
         name, args, index = m.groups()
         piece = m.group(0).strip()
         pos = m.end()
@@ -166,7 +174,9 @@ class ViewExplorer(Explorer):
         base, ops = parse_chain(self.chain)
         if base == "x":
             if self._x is None:
-                raise ValueError("the chain starts at x, but no tensor was given\nhint: ViewExplorer(x) or arange(12)")
+                raise ValueError(
+                    "the chain starts at x, but no tensor was given\nhint: ViewExplorer(x) or arange(12)"
+                )
             t = self._x
         else:
             t = arange(int(base[7:-1])).float()
@@ -203,11 +213,18 @@ class ViewExplorer(Explorer):
         ncell = min(32, max(s.numel for s in mem.storages.values()))
         rows = sum(1 + sum(1 for t in mem.tensors if t.storage == s.label) for s in mem.storages.values())
         last = mem.tensors[-1]
-        vals = last.values.reshape(-1, last.values.shape[-1]) if last.values.ndim > 1 else last.values.reshape(1, -1)
+        vals = (
+            last.values.reshape(-1, last.values.shape[-1])
+            if last.values.ndim > 1
+            else last.values.reshape(1, -1)
+        )
         cells = last.cells.reshape(vals.shape)
         gh = min(vals.shape[0], 8) * 30 + 40
         extra = (4 + len(self.why)) * 15 if self.failed else 0
-        cv = Canvas(max(860, label_w + ncell * cw + 20), 16 + rows * (ch + 10) + len(mem.storages) * 34 + gh + extra + 20)
+        cv = Canvas(
+            max(860, label_w + ncell * cw + 20),
+            16 + rows * (ch + 10) + len(mem.storages) * 34 + gh + extra + 20,
+        )
         y = 8.0
         for s in mem.storages.values():
             cv.text(10, y, f"storage {s.label}: {s.numel} × {s.dtype}", 12, bold=True)
@@ -227,7 +244,9 @@ class ViewExplorer(Explorer):
                 desc = f"{step.text[:22]}  {list(step.shape)} stride {step.stride}"
                 desc2 = f"offset {step.offset}, " + ("contiguous" if step.contiguous else "not contiguous")
                 cv.text(10, y, desc, 10, col, mono=True)
-                cv.text(10, y + 12, desc2 + ("" if self.shares[i] else ", a copy"), 10, (110, 110, 110), mono=True)
+                cv.text(
+                    10, y + 12, desc2 + ("" if self.shares[i] else ", a copy"), 10, (110, 110, 110), mono=True
+                )
                 reads = mem.reads(t.name)
                 first: dict[int, int] = {}
                 for k, c in enumerate(t.cells.ravel().tolist()):
@@ -294,5 +313,3 @@ class ViewExplorer(Explorer):
         if self._controls:
             self._controls["chain"].value = self.chain
             self._controls["add"].value = "(add an op)"
-
-
