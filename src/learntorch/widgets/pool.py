@@ -269,7 +269,7 @@ class PoolExplorer(Explorer):
         button.on_click(lambda _: self.note_003())
         self._controls.update(ceil_mode=ceil, count_include_pad=cip, play=play, size=size, stride=st)
         self.sync_controls()
-        return [w.HBox([mode, ceil, cip, button]), w.HBox([k, st, p, d]), w.HBox([size, step, play])]
+        return [w.HBox([mode, step, play, button]), w.HBox([k, st, p, d]), w.HBox([size, ceil, cip])]
 
     def sync_controls(self) -> None:
         c = self._controls
