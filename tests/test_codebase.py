@@ -23,7 +23,6 @@ STILL_OVER: set[str] = {
     "learntorch/ops/conv.py",
     "learntorch/ops/index.py",
     "learntorch/ops/linalg.py",
-    "learntorch/ops/pointwise.py",
     "learntorch/ops/pool.py",
     "learntorch/ops/reduce.py",
     "learntorch/ops/shape.py",

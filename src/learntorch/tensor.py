@@ -569,6 +569,143 @@ class Tensor:
 
         return tensor_repr(self)
 
+    # ---------------------------------------------------------------- Python operators
+    # Each operator is one call into its op family: ops/arith.py, division.py, compare.py, unary.py.
+    # ``_binary`` answers NotImplemented for operands that are neither tensors nor numbers.
+    def __add__(self, other: Any) -> Any:
+        return _binary(arith.add, self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return _binary(arith.add, self, other)
+
+    def __sub__(self, other: Any) -> Any:
+        return _binary(arith.sub, self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return _binary(arith.rsub, self, other)
+
+    def __mul__(self, other: Any) -> Any:
+        return _binary(arith.mul, self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return _binary(arith.mul, self, other)
+
+    def __truediv__(self, other: Any) -> Any:
+        return _binary(division.div, self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        # torch computes number / x as reciprocal(x) * number (the graph shows MulBackward0)
+        return _binary(lambda x, n: arith.mul(unary.reciprocal(x), n), self, other)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return _binary(division.floor_divide, self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _binary(lambda x, n: division.floor_divide(n, x), self, other)
+
+    def __mod__(self, other: Any) -> Any:
+        return _binary(division.remainder, self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return _binary(lambda x, n: division.remainder(n, x), self, other)
+
+    def __pow__(self, other: Any) -> Any:
+        return _binary(arith.pow, self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return _binary(lambda x, n: arith.pow(n, x), self, other)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return linalg.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return linalg.matmul(other, self)
+
+    def __getitem__(self, key: Any) -> Tensor:
+        return index.getitem(self, key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        index.setitem(self, key, value)
+
+    def __neg__(self) -> Tensor:
+        return arith.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return unary.abs(self)
+
+    def __invert__(self) -> Tensor:
+        return compare.bitwise_not(self)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return _binary(compare.eq, self, other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return _binary(compare.ne, self, other)
+
+    def __lt__(self, other: Any) -> Any:
+        return _binary(compare.lt, self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return _binary(compare.le, self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return _binary(compare.gt, self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return _binary(compare.ge, self, other)
+
+    def __and__(self, other: Any) -> Any:
+        return _binary(compare.bitwise_and, self, other)
+
+    def __rand__(self, other: Any) -> Any:
+        return _binary(lambda x, n: compare.bitwise_and(n, x), self, other)
+
+    def __or__(self, other: Any) -> Any:
+        return _binary(compare.bitwise_or, self, other)
+
+    def __ror__(self, other: Any) -> Any:
+        return _binary(lambda x, n: compare.bitwise_or(n, x), self, other)
+
+    def __xor__(self, other: Any) -> Any:
+        return _binary(compare.bitwise_xor, self, other)
+
+    def __rxor__(self, other: Any) -> Any:
+        return _binary(lambda x, n: compare.bitwise_xor(n, x), self, other)
+
+    # In place (x += y): the op's in-place method, which writes into x and hands x the history.
+    def __iadd__(self, other: Any) -> Tensor:
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self.div_(other)
+
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self.floor_divide_(other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self.remainder_(other)
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return self.pow_(other)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self.bitwise_xor_(other)
+
     def __reduce_ex__(self, protocol: int) -> Any:
         # Like PyTorch, pickle the whole memory block plus where this tensor sits in it, so
         # tensors that shared memory (views) share it again after loading.
@@ -621,7 +758,7 @@ class Tensor:
                 dev, dt = a.device, a.dtype
             elif isinstance(a, (str, device, builtins.int)) and a is not None:
                 dev = backend.as_device(a)
-        from .ops.pointwise import _to_copy  # noqa: PLC0415
+        from .ops.copy import _to_copy  # noqa: PLC0415
 
         return _to_copy(self, dtype=dt, device=dev, copy=copy)
 
@@ -876,3 +1013,14 @@ def is_tensor(obj: Any) -> bool:
 
 def no_grad_enabled() -> bool:
     return not grad_mode.is_grad_enabled()
+
+
+def _binary(fn: Callable, self: Tensor, other: Any) -> Any:
+    """``fn(self, other)``, or ``NotImplemented`` (so Python tries the other side) for a foreign operand."""
+    if not isinstance(other, (Tensor, int, float, bool)) and not hasattr(other, "dtype"):
+        return NotImplemented
+    return fn(self, other)
+
+
+# The op families import Tensor from this module, so they are imported after the class exists.
+from .ops import arith, compare, division, index, linalg, unary  # noqa: E402
