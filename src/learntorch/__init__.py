@@ -53,6 +53,15 @@ from .creation import (
     zeros_like,
 )
 from .dtypes import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
     bool,
     double,
     dtype,
@@ -230,19 +239,7 @@ from .random import (
     set_rng_state,
 )
 from .serialization import load, save
-from .tensor import (
-    BoolTensor,
-    ByteTensor,
-    CharTensor,
-    DoubleTensor,
-    FloatTensor,
-    HalfTensor,
-    IntTensor,
-    LongTensor,
-    ShortTensor,
-    Size,
-    is_tensor,
-)
+from .tensor import Size, is_tensor
 
 float = float  # noqa: PLW0127 - torch.float is float32 (re-exported on purpose)
 

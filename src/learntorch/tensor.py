@@ -30,10 +30,7 @@ from .autograd.grad_mode import _state as _grad_state
 from .backend import device
 from .dtypes import dtype
 
-__all__ = [
-    "Tensor", "Size", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
-    "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
-]  # fmt: skip
+__all__ = ["Tensor", "Size"]
 
 
 class Size(tuple):
@@ -351,8 +348,8 @@ class Tensor:
                 )
             if value.dtype != self.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_CPP_NAMES[value.dtype.name]}' to a tensor "
-                    f"with grad_dtype '{_SCALAR_TYPE_NAMES[self.dtype.name]}'. The gradient must match the tensor's "
+                    f"attempting to assign a gradient with dtype '{dtypes.c_type_name(value.dtype)}' to a tensor "
+                    f"with grad_dtype '{dtypes.scalar_type_name(self.dtype)}'. The gradient must match the tensor's "
                     "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
                     "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with "
                     "caution. Diverging the dtypes of a tensor and its gradient may break downstream "
@@ -773,10 +770,8 @@ class Tensor:
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            from .autograd.function import _legacy_type_name  # noqa: PLC0415
-
-            return _legacy_type_name(self.dtype, self.is_cuda)
-        if isinstance(dtype, _LegacyTensorType):
+            return dtypes.legacy_type_name(self.dtype, self.is_cuda)
+        if isinstance(dtype, dtypes.LegacyTensorType):
             dtype = dtype.dtype
         if isinstance(dtype, str):
             names = {
@@ -861,58 +856,6 @@ class Tensor:
         return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device, **kw)
 
 
-class _LegacyTensorType(type):
-    """``torch.FloatTensor`` and friends: old-style names for "a CPU tensor of this dtype".
-
-    Calling one builds a tensor (``torch.FloatTensor([1, 2])``, ``torch.LongTensor(2, 3)``);
-    ``isinstance(x, torch.FloatTensor)`` checks the dtype; ``x.type(torch.LongTensor)`` converts.
-    """
-
-    dtype: dtype
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Tensor:
-        if kwargs.pop("device", None) not in (None, "cpu"):
-            raise TypeError(f"{cls.__name__} is a CPU tensor type; use torch.tensor(..., device=...)")
-        if kwargs:
-            raise TypeError(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        dt = cls.dtype
-        if not args:
-            return Tensor._make(np.empty((0,), dtype=dt.np))
-        if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer, Size)):
-            src = args[0]
-            if isinstance(src, Tensor):
-                if src.dtype is not dt:
-                    raise TypeError(
-                        f"expected {dt} tensor (got {src.dtype} tensor)\n"
-                        f"hint: convert with x.to({dt}) instead."
-                    )
-                return src.detach()
-            return Tensor._make(np.array(src, dtype=dt.np))
-        shape = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
-        return Tensor._make(np.empty(tuple(builtins.int(n) for n in shape), dtype=dt.np))
-
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and not obj.is_cuda
-
-    def __repr__(cls) -> str:
-        return f"<class 'torch.{cls.__name__}'>"
-
-
-def _legacy_type(name: str, dt: dtype) -> Any:
-    return _LegacyTensorType(name, (), {"dtype": dt, "__module__": "learntorch.tensor"})
-
-
-FloatTensor = _legacy_type("FloatTensor", dtypes.float32)
-DoubleTensor = _legacy_type("DoubleTensor", dtypes.float64)
-HalfTensor = _legacy_type("HalfTensor", dtypes.float16)
-LongTensor = _legacy_type("LongTensor", dtypes.int64)
-IntTensor = _legacy_type("IntTensor", dtypes.int32)
-ShortTensor = _legacy_type("ShortTensor", dtypes.int16)
-CharTensor = _legacy_type("CharTensor", dtypes.int8)
-ByteTensor = _legacy_type("ByteTensor", dtypes.uint8)
-BoolTensor = _legacy_type("BoolTensor", dtypes.bool)
-
-
 class _Storage:
     """The memory block behind a tensor (what ``untyped_storage()`` returns)."""
 
@@ -947,16 +890,6 @@ def _storage_root(a: Any) -> Any:
         if b is None or not hasattr(b, "shape"):
             return a
         a = b
-
-
-_CPP_NAMES = {
-    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-    "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
-}  # fmt: skip
-_SCALAR_TYPE_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-}  # fmt: skip
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

@@ -367,19 +367,12 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     for name, t in (("end", end), ("weight", weight)):
         if isinstance(t, Tensor) and t.dtype is not input.dtype:
             raise RuntimeError(
-                f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype {_c_name(t.dtype)}\n"
+                f"expected dtype {dtypes.c_type_name(input.dtype)} for `{name}` but got dtype {dtypes.c_type_name(t.dtype)}\n"
                 "hint: lerp needs all tensors in one dtype; convert with .to(x.dtype)."
             )
     if not isinstance(weight, Tensor):
         return Lerp.apply(input, end, weight)
     return LerpTensor.apply(input, end, weight)
-
-
-def _c_name(dt: dtypes.dtype) -> str:
-    """The C++ type name torch uses in some messages (float, double, long, ...)."""
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}[dt.name]  # fmt: skip
 
 
 bind(

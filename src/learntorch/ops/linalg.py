@@ -16,7 +16,7 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import bind, broadcast_shapes, unbroadcast
-from .arith import _c_name, mul
+from .arith import mul
 from .shape import UnsafeView
 
 __all__ = ["mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "matmul", "einsum"]
@@ -25,7 +25,7 @@ __all__ = ["mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "matmul", 
 def _same_dtype(a: Tensor, b: Tensor) -> None:
     if a.dtype is not b.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_c_name(a.dtype)} != {_c_name(b.dtype)}\n"
+            f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_type_name(a.dtype)} != {dtypes.c_type_name(b.dtype)}\n"
             "hint: matrix products do not promote dtypes; convert one side, e.g. b.to(a.dtype) "
             "(often a float64 tensor made from NumPy meets float32 weights: use .float())."
         )

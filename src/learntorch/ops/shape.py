@@ -142,7 +142,7 @@ def _view_dtype(self: Tensor, dt: dtypes.dtype) -> Tensor:
     new_size = np.dtype(dt.np).itemsize
     old_size = a.itemsize
     if new_size != old_size:
-        src, dst = _TYPE_NAMES[self.dtype.name], _TYPE_NAMES[dt.name]
+        src, dst = dtypes.scalar_type_name(self.dtype), dtypes.scalar_type_name(dt)
         if a.ndim == 0:
             raise RuntimeError(f"self.dim() cannot be 0 to view {src} as {dst} (different element sizes)")
         if self.stride(-1) != 1:
@@ -174,12 +174,6 @@ def _view_dtype(self: Tensor, dt: dtypes.dtype) -> Tensor:
         arr = a.view(dt.np) if a.ndim else a.reshape(1).view(dt.np).reshape(())
     out = Tensor._make_view(arr, self)
     return out
-
-
-_TYPE_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "bfloat16": "BFloat16",
-}  # fmt: skip
 
 
 def reshape(self: Tensor, *shape: Any) -> Tensor:
@@ -285,9 +279,7 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
 
 
 def _type_str(t: Tensor) -> str:
-    from ..autograd.function import _legacy_type_name  # noqa: PLC0415
-
-    return _legacy_type_name(t.dtype, t.is_cuda)
+    return dtypes.legacy_type_name(t.dtype, t.is_cuda)
 
 
 def expand_as(self: Tensor, other: Tensor) -> Tensor:
