@@ -73,7 +73,7 @@ def test_every_exercise_has_a_solution_and_ships_blank(chapter):
 def test_solutions_pass_their_checks(chapter, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    solved = nbformat.from_dict(solve(chapter))
+    solved = nbformat.reads(json.dumps(solve(chapter)), as_version=4)  # joins list-of-lines sources
     nbclient.NotebookClient(
         solved, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(chapter.parent)}}
     ).execute()
