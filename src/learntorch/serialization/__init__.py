@@ -368,11 +368,17 @@ def load(f: str | os.PathLike | IO[bytes], map_location: Any = None, pickle_modu
     except pickle.UnpicklingError as err:
         if weights_only:
             raise pickle.UnpicklingError(_wo_message(str(err))) from None
-        raise
-    except _CORRUPTION as err:
-        if not weights_only and not isinstance(err, (zipfile.BadZipFile, struct.error)):
+        if "hint:" in str(err):
             raise
-        msg = f"the checkpoint is corrupt: {type(err).__name__}: {str(err)[:300]}"
+        raise pickle.UnpicklingError(f"{err}\nhint: the checkpoint is damaged or not a checkpoint at all; save "
+                                     "or download it again.") from None  # fmt: skip
+    except _CORRUPTION as err:
+        if not weights_only and not isinstance(
+            err, (zipfile.BadZipFile, struct.error, EOFError, MemoryError)
+        ):
+            raise
+        msg = (f"the checkpoint is corrupt: {type(err).__name__}: {str(err)[:300]}\nhint: it was damaged "
+               "(an interrupted download or copy?) or crafted; save or download it again.")  # fmt: skip
         raise pickle.UnpicklingError(_wo_message(msg) if weights_only else msg) from None
     finally:
         if path is not None:

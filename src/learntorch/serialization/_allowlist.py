@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import backend, dtypes
 from . import _storage
+from ._storage import crafted
 
 # dtype names torch pickles (``torch.float32``) and what learntorch gives for them
 _TORCH_DTYPE_NAMES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
@@ -39,17 +40,13 @@ LEGACY_TENSOR_CLASSES = ("FloatTensor", "DoubleTensor", "HalfTensor", "LongTenso
 def _encode(obj: Any, encoding: str = "utf-8") -> bytes:
     """``_codecs.encode`` as protocol-2 pickles use it for ``bytes``: text to latin-1 bytes only."""
     if type(obj) is not str or encoding not in ("latin1", "latin-1", "utf-8", "utf8", "ascii"):
-        raise RuntimeError(
-            f"_codecs.encode is only allowed on str with a text encoding, got {encoding!r:.40}"
-        )
+        raise crafted(f"_codecs.encode is only allowed on str with a text encoding, got {encoding!r:.40}")
     return obj.encode(encoding)
 
 
 def _bytearray(*args: Any) -> bytearray:
     if len(args) > 2 or (args and type(args[0]) not in (bytes, str)):
-        raise RuntimeError(
-            "bytearray(...) in a checkpoint may only copy bytes (a size would allocate memory)"
-        )
+        raise crafted("bytearray(...) in a checkpoint may only copy bytes (a size would allocate memory)")
     return bytearray(*args)
 
 
@@ -57,19 +54,19 @@ def _size(values: Any = ()) -> Any:
     from ..tensor import Size  # noqa: PLC0415
 
     if not isinstance(values, (tuple, list)) or not all(type(v) is int for v in values):
-        raise RuntimeError("torch.Size(...) in a checkpoint must be built from a tuple of ints")
+        raise crafted("torch.Size(...) in a checkpoint must be built from a tuple of ints")
     return Size(values)
 
 
 def _device(kind: Any, index: Any = None) -> backend.device:
     if type(kind) is not str or (index is not None and type(index) is not int):
-        raise RuntimeError("torch.device(...) in a checkpoint must be built from a string (and an int)")
+        raise crafted("torch.device(...) in a checkpoint must be built from a string (and an int)")
     return backend.device(kind, index)
 
 
 def _layout(name: Any) -> str:
     if name != "torch.strided":
-        raise RuntimeError(f"learntorch only has strided tensors, this checkpoint asks for {name!r:.40}")
+        raise crafted(f"learntorch only has strided tensors, this checkpoint asks for {name!r:.40}")
     return name
 
 

@@ -61,7 +61,12 @@ def build_array(arr: np.ndarray, state: Any) -> None:
     _version, shape, dt, fortran, raw = state
     if arr.shape != (0,) or arr.dtype != np.uint8:
         raise _refuse("a numpy array can only be filled once")
-    if not isinstance(dt, np.dtype) or dt.kind not in "biuf" or dt.fields is not None or dt.subdtype is not None:
+    if (
+        not isinstance(dt, np.dtype)
+        or dt.kind not in "biuf"
+        or dt.fields is not None
+        or dt.subdtype is not None
+    ):
         raise _refuse(f"numpy arrays of dtype {dt!r:.40} cannot be loaded")
     if not isinstance(shape, tuple) or len(shape) > 64 or not all(type(n) is int and n >= 0 for n in shape):
         raise _refuse(f"invalid numpy array shape {shape!r:.80}")
@@ -75,7 +80,12 @@ def build_array(arr: np.ndarray, state: Any) -> None:
 
 def scalar(dt: Any, raw: Any = None) -> Any:
     """``numpy.core.multiarray.scalar``: one number from its bytes."""
-    if not isinstance(dt, np.dtype) or dt.kind not in "biuf" or type(raw) is not bytes or len(raw) != dt.itemsize:
+    if (
+        not isinstance(dt, np.dtype)
+        or dt.kind not in "biuf"
+        or type(raw) is not bytes
+        or len(raw) != dt.itemsize
+    ):
         raise _refuse("a numpy scalar must be a numeric dtype and exactly its bytes")
     return np.frombuffer(raw, dtype=dt)[0]
 

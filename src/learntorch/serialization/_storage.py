@@ -31,6 +31,13 @@ MAX_DIMS = 64  # torch's limit on tensor dimensions
 MAX_ELEMENTS = 2**48  # no real checkpoint holds a tensor this big; a crafted one gets an error instead
 
 
+def crafted(msg: str) -> RuntimeError:
+    """A RuntimeError for a checkpoint that breaks the format's rules, with a hint."""
+    return RuntimeError(
+        msg + "\nhint: this checkpoint is corrupt or was crafted; load only files from sources you trust."
+    )
+
+
 class StorageType:
     """Stands for ``torch.FloatStorage`` and friends: the element type of a storage record."""
 
@@ -129,12 +136,12 @@ def _out_of_bounds(
 
 def _as_int_tuple(value: Any, what: str) -> tuple[int, ...]:
     if not isinstance(value, (tuple, list)) or len(value) > MAX_DIMS:
-        raise RuntimeError(
+        raise crafted(
             f"a tensor's {what} must be a tuple of at most {MAX_DIMS} ints, got {type(value).__name__}"
         )
     out = tuple(value)
     if not all(type(v) is int for v in out):
-        raise RuntimeError(f"a tensor's {what} must hold ints, got {out!r:.200}")
+        raise crafted(f"a tensor's {what} must hold ints, got {out!r:.200}")
     return out
 
 
@@ -142,15 +149,13 @@ def check_layout(numel_available: int, itemsize: int, offset: Any, size: Any, st
     """Raise ``RuntimeError`` unless (offset, size, stride) stays inside a storage of ``numel_available``."""
     size, stride = _as_int_tuple(size, "size"), _as_int_tuple(stride, "stride")
     if type(offset) is not int or offset < 0:
-        raise RuntimeError(f"Tensor: invalid storage offset {offset!r:.50}")
+        raise crafted(f"Tensor: invalid storage offset {offset!r:.50}")
     if len(size) != len(stride):
-        raise RuntimeError(
-            f"mismatch in length of strides and shape: {len(stride)} strides for {len(size)} sizes"
-        )
+        raise crafted(f"mismatch in length of strides and shape: {len(stride)} strides for {len(size)} sizes")
     if any(s < 0 for s in size):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {list(size)}")
+        raise crafted(f"Trying to create tensor with negative dimension {min(size)}: {list(size)}")
     if any(s < 0 for s in stride):
-        raise RuntimeError(
+        raise crafted(
             f"as_strided: Negative strides are not supported at the moment, got strides: {list(stride)}"
         )
     numel = 1
@@ -184,7 +189,7 @@ def _tensor_from(storage: Any, offset: Any, size: Any, stride: Any, requires_gra
     from ..tensor import Tensor  # noqa: PLC0415
 
     if not isinstance(storage, LoadedStorage):
-        raise RuntimeError(f"a tensor must be rebuilt from a storage record, got {type(storage).__name__}")
+        raise crafted(f"a tensor must be rebuilt from a storage record, got {type(storage).__name__}")
     t = Tensor._make(place(storage.array, offset, tuple(size), tuple(stride)))
     t._requires_grad = bool(requires_grad)
     return t
@@ -207,7 +212,7 @@ def rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any = None,
     from ..tensor import Tensor  # noqa: PLC0415
 
     if not isinstance(data, Tensor):
-        raise RuntimeError(f"a Parameter must wrap a tensor, got {type(data).__name__}")
+        raise crafted(f"a Parameter must wrap a tensor, got {type(data).__name__}")
     return Parameter(data, bool(requires_grad))
 
 
@@ -217,9 +222,9 @@ def rebuild_from_type_v2(func: Any, new_type: Any, args: Any, state: Any) -> Any
     from ..tensor import Tensor  # noqa: PLC0415
 
     if func not in (rebuild_tensor_v2, rebuild_tensor, rebuild_parameter) or not isinstance(args, tuple):
-        raise RuntimeError(f"_rebuild_from_type_v2 can only call a tensor rebuild function, got {func!r:.80}")
+        raise crafted(f"_rebuild_from_type_v2 can only call a tensor rebuild function, got {func!r:.80}")
     if new_type not in (Tensor, Parameter):
-        raise RuntimeError(f"_rebuild_from_type_v2 can only make a Tensor or Parameter, got {new_type!r:.80}")
+        raise crafted(f"_rebuild_from_type_v2 can only make a Tensor or Parameter, got {new_type!r:.80}")
     t = func(*args)
     return Parameter(t, t.requires_grad) if new_type is Parameter and type(t) is not Parameter else t
 
@@ -229,21 +234,19 @@ def rebuild_learntorch_tensor(array: Any, requires_grad: Any, dev: Any = "cpu", 
     from ..tensor import Tensor  # noqa: PLC0415
 
     if type(array) is not np.ndarray:
-        raise RuntimeError(
-            f"a learntorch tensor must be rebuilt from a NumPy array, got {type(array).__name__}"
-        )
+        raise crafted(f"a learntorch tensor must be rebuilt from a NumPy array, got {type(array).__name__}")
     if layout is None:
         data = array
     else:
         if not isinstance(layout, tuple) or len(layout) != 3:
-            raise RuntimeError("a learntorch tensor layout must be (offset, shape, byte strides)")
+            raise crafted("a learntorch tensor layout must be (offset, shape, byte strides)")
         offset, shape, byte_strides = layout
         item = array.itemsize
         strides = _as_int_tuple(byte_strides, "stride")
         if any(s % item for s in strides):
-            raise RuntimeError(f"strides {list(strides)} are not whole elements of {item} bytes")
+            raise crafted(f"strides {list(strides)} are not whole elements of {item} bytes")
         if not (array.flags.c_contiguous or array.flags.f_contiguous):
-            raise RuntimeError("a learntorch tensor's memory block must be contiguous")
+            raise crafted("a learntorch tensor's memory block must be contiguous")
         flat = array.ravel(order="K")  # a view, in memory order
         data = place(flat, offset, _as_int_tuple(shape, "size"), tuple(s // item for s in strides))
     if not data.flags.writeable:
