@@ -26,7 +26,9 @@ import tarfile
 import zipfile
 from typing import Any
 
-from ..._download import DOWNLOAD_TIMEOUT, fetch, file_digest
+from ... import _download
+
+DOWNLOAD_TIMEOUT = _download.DOWNLOAD_TIMEOUT  # seconds without data before a download gives up
 
 __all__ = [
     "calculate_md5", "check_md5", "check_integrity", "download_url", "extract_archive",
@@ -36,7 +38,7 @@ __all__ = [
 
 def calculate_md5(fpath: str | os.PathLike, chunk_size: int = 1024 * 1024) -> str:
     """Hex md5 of a file (read in chunks, so big archives never sit in memory)."""
-    return file_digest(os.fspath(fpath), "md5")
+    return _download.file_digest(os.fspath(fpath), "md5")
 
 
 def check_md5(fpath: str | os.PathLike, md5: str) -> bool:
@@ -73,7 +75,9 @@ def download_url(
     os.makedirs(root, exist_ok=True)
     if check_integrity(fpath, md5):
         return
-    fetch(url, fpath, md5=md5, progress=progress, timeout=DOWNLOAD_TIMEOUT if timeout is None else timeout)
+    _download.fetch(
+        url, fpath, md5=md5, progress=progress, timeout=DOWNLOAD_TIMEOUT if timeout is None else timeout
+    )
 
 
 def _decompress(from_path: str, to_path: str, opener: Any) -> None:
