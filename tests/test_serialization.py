@@ -204,6 +204,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # three child processes each import learntorch: ~5-15 s on a loaded 2-core box
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 def test_killed_saves_leave_old_or_new_and_no_temporaries(tmp_path):
     import signal
