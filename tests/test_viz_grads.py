@@ -95,7 +95,7 @@ def test_deep_sigmoid_gradient_shrinks_by_w_over_4_per_layer(w):
     assert all(acts[str(2 * i + 1)]["saturated"] == 0.0 for i in range(depth))  # every z is 0
     first_over_last = (w / 4) ** (depth - 1) * 0.5
     rep = insp.report()
-    text = _consistent(rep)
+    _consistent(rep)
     check = next(c for c in rep.checks if c.rule.startswith("grad norm first/last"))
     assert check.measured.startswith(f"{first_over_last:.2e}")
     assert ("vanishing" in rep.kinds) == (first_over_last < 1e-3)
