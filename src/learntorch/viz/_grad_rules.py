@@ -39,7 +39,12 @@ __all__ = ["Issue", "Report", "Check", "saturation_point", "judge", "RELU_TYPES"
 
 RELU_TYPES = ("ReLU", "ReLU6")
 SQUASH_TYPES = ("Sigmoid", "Tanh", "Softsign", "Hardtanh")
-PEAK = {"Sigmoid": "sigmoid'(0) = 0.25", "Tanh": "tanh'(0) = 1", "Softsign": "softsign'(0) = 1", "Hardtanh": "1"}
+PEAK = {
+    "Sigmoid": "sigmoid'(0) = 0.25",
+    "Tanh": "tanh'(0) = 1",
+    "Softsign": "softsign'(0) = 1",
+    "Hardtanh": "1",
+}
 
 
 def saturation_point(kind: str, fraction: float, module: Any = None) -> float:

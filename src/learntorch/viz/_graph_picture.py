@@ -136,16 +136,22 @@ class Graph(Picture):
         lines = [ln for n in self.nodes.values() for ln in self.lines_of(n)]
         rows = [(k, "", KIND_WORDS[k]) for k in ("op", "leaf", "output", "module") if k in kinds]
         if self.edges:
-            rows.append(("arrow", "", "arrow: data flows forward (input -> use); backward() walks it in reverse"))
+            rows.append(
+                ("arrow", "", "arrow: data flows forward (input -> use); backward() walks it in reverse")
+            )
         if any(ln.startswith("-> ") for ln in lines):
-            rows.append(("shape", "-> [5, 8]", "shape of the tensor this op produced; [] = a scalar (0 dims)"))
+            rows.append(
+                ("shape", "-> [5, 8]", "shape of the tensor this op produced; [] = a scalar (0 dims)")
+            )
         if any(ln.startswith("saved") for ln in lines):
             rows.append(
                 ("saved", "saved 0: input [5, 8] v0",
                  "a tensor kept for backward; vN = its version counter when saved (+1 per in-place change)")
             )  # fmt: skip
         if any("modified!" in ln for ln in lines):
-            rows.append(("modified", "v0, now v1: modified!", "changed in place after saving: backward() will fail"))
+            rows.append(
+                ("modified", "v0, now v1: modified!", "changed in place after saving: backward() will fail")
+            )
         if any("freed by backward" in ln for ln in lines):
             rows.append(("freed", "saved: freed by backward()", "backward() already ran and released it"))
         if any(ln.startswith("grad norm") for ln in lines):

@@ -103,7 +103,9 @@ class Svg:
             f"<text x={_q(x)} y={_q(y)} font-family={_q(FONT)} font-size={_q(size)} "
             f"text-anchor={_q(anchor)} font-weight={_q(weight)} fill={_q(fill)}>{esc(s)}</text>"
         )
-        self.items.append(("text", dict(x=x, y=y, s=str(s), size=size, anchor=anchor, weight=weight, fill=fill)))
+        self.items.append(
+            ("text", dict(x=x, y=y, s=str(s), size=size, anchor=anchor, weight=weight, fill=fill))
+        )
 
     def line(
         self, x1: float, y1: float, x2: float, y2: float, stroke: str = "#555", width: float = 1
@@ -177,7 +179,9 @@ class Svg:
         return buf.getvalue()
 
 
-def _arrow_head(a: tuple[float, float], b: tuple[float, float], size: float = 8.4) -> list[tuple[float, float]]:
+def _arrow_head(
+    a: tuple[float, float], b: tuple[float, float], size: float = 8.4
+) -> list[tuple[float, float]]:
     """The triangle of SVG's arrow marker, tip at ``b``, pointing along ``a -> b``."""
     dx, dy = b[0] - a[0], b[1] - a[1]
     n = (dx * dx + dy * dy) ** 0.5 or 1.0

@@ -146,7 +146,9 @@ class GradientInspector:
             bn = float(np.sqrt(sum(float((w**2).sum()) for w in w_before)))
             dn = float(np.sqrt(sum(float(((a - b) ** 2).sum()) for a, b in zip(w_after, w_before))))
             layers[name] = {
-                "grad_norm": float(np.sqrt(sum(float((g * g).sum()) for g in grads))) if grads else float("nan"),
+                "grad_norm": float(np.sqrt(sum(float((g * g).sum()) for g in grads)))
+                if grads
+                else float("nan"),
                 "weight_norm": float(np.sqrt(sum(float((w**2).sum()) for w in w_after))),
                 "update_ratio": dn / bn if bn > 0 else float("nan"),
             }
@@ -216,15 +218,22 @@ class GradientInspector:
         for n in names:
             s = layers[n]
             r = f"{ratios[n]:>10.3g}" if n in ratios else f"{'':>10}"
-            rows.append(f"{n:<16}{s['grad_norm']:>11.3e}{r}{s['weight_norm']:>13.3e}{s['update_ratio']:>15.3e}")
+            rows.append(
+                f"{n:<16}{s['grad_norm']:>11.3e}{r}{s['weight_norm']:>13.3e}{s['update_ratio']:>15.3e}"
+            )
         if acts:
-            rows += ["", f"{'activation':<22}{'mean':>10}{'std':>10}{'dead':>8}{'saturated':>11}  saturated means"]
+            rows += [
+                "",
+                f"{'activation':<22}{'mean':>10}{'std':>10}{'dead':>8}{'saturated':>11}  saturated means",
+            ]
             for n, s in acts.items():
                 typ = self.act_types.get(n, "?")
                 dead = f"{s['dead']:>8.1%}" if "dead" in s else f"{'--':>8}"
                 sat = f"{s['saturated']:>11.1%}" if "saturated" in s else f"{'--':>11}"
                 means = f"  |x| > {self.x_star[n]:.3g}" if n in self.x_star else ""
-                rows.append(f"{n + ' (' + typ + ')':<22}{s['mean']:>10.3g}{s['std']:>10.3g}{dead}{sat}{means}")
+                rows.append(
+                    f"{n + ' (' + typ + ')':<22}{s['mean']:>10.3g}{s['std']:>10.3g}{dead}{sat}{means}"
+                )
             if self.x_star:
                 rows.append(
                     f"(saturated: the activation's slope there is below {self.saturation_fraction:.0%} of its peak; "
@@ -282,7 +291,9 @@ class GradientInspector:
             if t in RELU_TYPES:
                 ax.plot(steps, self.series("dead", n), label=f"{n} ({t}) dead")
             elif n in self.x_star:
-                ax.plot(steps, self.series("saturated", n), ls="--", label=f"{n} ({t}) |x|>{self.x_star[n]:.3g}")
+                ax.plot(
+                    steps, self.series("saturated", n), ls="--", label=f"{n} ({t}) |x|>{self.x_star[n]:.3g}"
+                )
         ax.axhline(0.5, color="#d9534f", lw=0.8, ls=":", label="threshold 50%")
         ax.set(title="dead (ReLU) / saturated (sigmoid, tanh) fraction", xlabel="step", ylabel="fraction",
                ylim=(-0.03, 1.03))  # fmt: skip
@@ -298,4 +309,3 @@ class GradientInspector:
             f"GradientInspector({len(self.layers)} layers, {len(self.act_types)} activations, "
             f"{len(self.history)} steps)"
         )
-

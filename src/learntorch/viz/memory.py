@@ -230,10 +230,14 @@ class MemoryPicture(Picture):
         label_w = 12 + text_width(max((t.name for t in self.tensors), key=len), LABEL) + 12
         ncell = min(MAX_CELLS, max(st.numel for st in self.storages.values()))
         descs = {t.name: _desc(t) for t in self.tensors}
-        right = max([text_width(d, SMALL) for d in descs.values()] + [text_width("... 9999 more", SMALL)]) + 16
+        right = (
+            max([text_width(d, SMALL) for d in descs.values()] + [text_width("... 9999 more", SMALL)]) + 16
+        )
         blocks = [(st, [t for t in self.tensors if t.storage == st.label]) for st in self.storages.values()]
         grids = [(t, *_grid(t)) for t in self.tensors]
-        grid_ws = [max(vals.shape[1] * cell_w, text_width(f"{t.name} {title}", LABEL)) for t, vals, _, title in grids]
+        grid_ws = [
+            max(vals.shape[1] * cell_w, text_width(f"{t.name} {title}", LABEL)) for t, vals, _, title in grids
+        ]
         legend = _legend_lines()
         height = 10 + sum(24 + CELL_H + 20 + len(u) * (CELL_H + 6) + 14 for _, u in blocks)
         height += 24 + max(g[1].shape[0] for g in grids) * GRID_H + 24
@@ -279,7 +283,13 @@ class MemoryPicture(Picture):
             svg.text(x + cell_w / 2, y + 18, _fmt(st.values[c]), size=VALUE)
             svg.text(x + cell_w / 2, y + CELL_H + 13, str(c), size=SMALL, fill="#666")
         if st.numel > shown:
-            svg.text(label_w + shown * cell_w + 8, y + 18, f"... {st.numel - shown} more", anchor="start", size=SMALL)
+            svg.text(
+                label_w + shown * cell_w + 8,
+                y + 18,
+                f"... {st.numel - shown} more",
+                anchor="start",
+                size=SMALL,
+            )
         y += CELL_H + 20
         for t in users:
             svg.text(8, y + 18, t.name, anchor="start", weight="bold", fill=t.color, size=LABEL)
@@ -296,9 +306,12 @@ class MemoryPicture(Picture):
                     svg.text(x + cell_w / 2, y + 18, mark, size=MARK, fill="#fff", weight="bold")
                 else:
                     svg.rect(x + 2, y + 2, cell_w - 4, CELL_H - 4, fill="none", stroke="#ddd", rx=3)
-            svg.text(label_w + shown * cell_w + 8, y + 18, descs[t.name], anchor="start", size=SMALL, fill="#333")
+            svg.text(
+                label_w + shown * cell_w + 8, y + 18, descs[t.name], anchor="start", size=SMALL, fill="#333"
+            )
             y += CELL_H + 6
         return y + 14
+
 
 def _shape(shape: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"

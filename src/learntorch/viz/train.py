@@ -23,7 +23,15 @@ from typing import Any, Callable
 
 from .live import Accumulator, Animator, FigureView, Timer, is_headless
 
-__all__ = ["History", "accuracy", "evaluate_accuracy", "evaluate_accuracy_gpu", "try_gpu", "train_ch6", "train"]
+__all__ = [
+    "History",
+    "accuracy",
+    "evaluate_accuracy",
+    "evaluate_accuracy_gpu",
+    "try_gpu",
+    "train_ch6",
+    "train",
+]
 
 
 class History(dict):
@@ -118,7 +126,13 @@ def _xavier_init(m: Any) -> None:
 
 
 def train_ch6(
-    net: Any, train_iter: Any, test_iter: Any, num_epochs: int, lr: float, device: Any, save: str | None = None
+    net: Any,
+    train_iter: Any,
+    test_iter: Any,
+    num_epochs: int,
+    lr: float,
+    device: Any,
+    save: str | None = None,
 ) -> History:
     """Train a model on a GPU or CPU (note 000 §8, d2l's ``train_ch6``).
 
@@ -210,7 +224,9 @@ def train(
         animator = Animator(xlabel="epoch", xlim=[1, num_epochs], legend=legend)
     anim = animator or None
     if save and anim is None:
-        raise ValueError("save= needs the curves, but animator=False\nhint: keep animator=True (the default).")
+        raise ValueError(
+            "save= needs the curves, but animator=False\nhint: keep animator=True (the default)."
+        )
     history = History(train_loss=[], train_acc=[], test_acc=[])
     timer, num_batches = Timer(), len(train_iter)
     bar = _progress(num_epochs * num_batches) if progress else None
