@@ -227,7 +227,11 @@ def test_plot_draws_four_labelled_panels(tmp_path):
     ]  # fmt: skip
     assert len(axes[0].lines) == 3  # one line per Linear layer
     assert all(ax.get_ylabel() for ax in axes)
-    assert [t.get_text() for t in axes[3].get_legend().get_texts()] == ["1 (ReLU) dead", "3 (ReLU) dead", "threshold 50%"]
+    assert [t.get_text() for t in axes[3].get_legend().get_texts()] == [
+        "1 (ReLU) dead",
+        "3 (ReLU) dead",
+        "threshold 50%",
+    ]
     data, _ = view._repr_mimebundle_()
     assert data["image/png"][:4] == b"\x89PNG" and "<svg" in data["image/svg+xml"]
     assert view.save(str(tmp_path / "g.png")).endswith("g.png")

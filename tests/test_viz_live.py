@@ -73,7 +73,7 @@ def test_animator_live_updates_one_display_handle(monkeypatch):
     # SVG as d2l draws it, PNG for an untrusted notebook (JupyterLab will not show its SVG), text
     assert data["image/svg+xml"].startswith("<svg") and data["image/png"][:4] == b"\x89PNG"
     assert data["text/plain"] == repr(pic) == "<Animator: loss>"
-    assert meta["image/png"] == {"width": 350, "height": 250}  # shown at the figure's size, drawn at 2x
+    assert meta["image/png"] == {"width": 336, "height": 240}  # shown as large as the SVG (96 px per inch)
     assert "text/html" not in data  # JupyterLab would prefer it and strip the SVG when untrusted
     anim.show()  # already on screen: nothing more
     assert len(shown) == 4
@@ -191,11 +191,16 @@ def test_demo_writes_its_files(tmp_path, capsys, monkeypatch):
     paths = run_demo(tmp_path / "out", epochs=1, progress=False)
     assert time.perf_counter() - t0 < 60
     out = capsys.readouterr().out
-    for key in ("curves", "graph", "summary", "summary_html", "gradients", "gradients_png"):
+    for key in ("curves", "graph", "graph_png", "summary", "summary_html", "gradients", "gradients_png"):
         assert paths[key].exists() and str(paths[key]) in out
     assert paths["curves"].read_bytes()[:4] == b"\x89PNG"
     svg = paths["graph"].read_text()
     assert svg.lstrip().startswith("<svg") and "ConvolutionBackward0" in svg and "0.weight" in svg
-    assert "Total params: 1,898" in paths["summary"].read_text()
-    assert "grad norm" in paths["gradients"].read_text()
+    assert ">How to read this picture</text>" in svg and paths["graph_png"].read_bytes()[:4] == b"\x89PNG"
+    summary = paths["summary"].read_text()
+    assert "Total params: 1,898" in summary and "Kernel Shape" in summary and "Param %" in summary
+    assert "<!doctype html>" in paths["summary_html"].read_text()
+    report = paths["gradients"].read_text()
+    assert "grad norm" in report and "Rules (measured | threshold | verdict):" in report
+    assert "History(1 epochs:" in out
     assert re.search(r"test acc: 0\.\d{3}", out)

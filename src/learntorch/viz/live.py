@@ -131,7 +131,7 @@ def figure_png(fig: Any, dpi: int = 100) -> bytes:
 
 def _bundle(fig: Any, text: str, svg: bool = True) -> tuple[dict, dict]:
     """SVG (when ``svg``), a PNG fallback for untrusted notebooks, and the text form."""
-    w, h = (int(round(v * fig.dpi)) for v in fig.get_size_inches())
+    w, h = (int(round(v * 96)) for v in fig.get_size_inches())  # the size the SVG shows at (96 px per inch)
     data: dict[str, Any] = {"image/png": figure_png(fig, dpi=int(fig.dpi * 2)), "text/plain": text}
     if svg:
         data["image/svg+xml"] = figure_svg(fig)
