@@ -4,6 +4,7 @@
     python3 dev.py course   # make .venv, install learntorch + JupyterLab, open notebooks/
     python3 dev.py demo     # make .venv, install learntorch, run the headless demo
     python3 dev.py test     # make .venv, install the test extras, run lint + every test
+    python3 dev.py map      # regenerate notebooks/map.json (sections of the notes -> chapter cells)
 
 The virtual environment lives in ./.venv and is reused on later runs; an install
 step re-runs only when pyproject.toml changed since the last one.
@@ -63,8 +64,21 @@ def cmd_test(*args: str) -> None:
     run(PY, "-m", "pytest", "--nbval", "--nbval-sanitize-with", "notebooks/sanitize.cfg", *args, env=env)
 
 
+def cmd_map() -> None:
+    """Regenerate notebooks/map.json: which chapter cell is the home of each section of the notes."""
+    import json  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from learntorch.course import build_map  # noqa: PLC0415
+
+    built = build_map(ROOT / "notebooks")
+    text = json.dumps(built, ensure_ascii=False, indent=1) + "\n"
+    (ROOT / "notebooks" / "map.json").write_text(text, encoding="utf-8")
+    print(f"notebooks/map.json: {len(built['sections'])} sections homed, {len(built['missing'])} missing")
+
+
 def main() -> None:
-    commands = {"course": cmd_course, "demo": cmd_demo, "test": cmd_test}
+    commands = {"course": cmd_course, "demo": cmd_demo, "test": cmd_test, "map": cmd_map}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](*sys.argv[2:])
