@@ -50,11 +50,22 @@ class Verdict:
 def is_blank(answer: Any) -> bool:
     """True when ``answer`` is (or still contains) the ``...`` blank of an exercise.
 
+    A function or class whose code still holds a ``...`` counts as blank too.
+
     >>> is_blank(...), is_blank((1, ...)), is_blank({"lr": ...}), is_blank(0.1)
     (True, True, True, False)
+    >>> def forward(x):
+    ...     return ...
+    >>> is_blank(forward), is_blank(abs)
+    (True, False)
     """
     if answer is Ellipsis:
         return True
+    code = getattr(answer, "__code__", None)
+    if code is not None:
+        return Ellipsis in code.co_consts
+    if isinstance(answer, type):
+        return any(is_blank(v) for v in vars(answer).values() if callable(v))
     if isinstance(answer, (tuple, list)):
         return any(is_blank(a) for a in answer)
     if isinstance(answer, dict):
