@@ -424,7 +424,7 @@ class ConvExplorer(Explorer):
             slider("out_channel", 0, 3, "out channel"),
         ]
         step = slider("step", 0, 100, "output cell")
-        play = w.Play(value=0, min=0, max=100, interval=700, layout=w.Layout(width="90px"))
+        play = w.Play(value=0, min=0, max=100, interval=700, layout=w.Layout(width="120px"))
         w.jslink((play, "value"), (step, "value"))
         self._controls["play"] = play
         row3 += [step, play]

@@ -259,7 +259,7 @@ class PoolExplorer(Explorer):
         st = self.bind(slider("stride", 0, 5, "stride (0=k)"), "stride", lambda v: v or None)
         size = self.bind(slider("size", 3, 10, "input size"), "size")
         step = self.bind(slider("step", 0, 3, "output cell"), "step")
-        play = w.Play(value=0, min=0, max=3, interval=800, layout=w.Layout(width="90px"))
+        play = w.Play(value=0, min=0, max=3, interval=800, layout=w.Layout(width="120px"))
         w.jslink((play, "value"), (step, "value"))
         ceil = self.bind(w.Checkbox(value=self.ceil_mode, description="ceil_mode", indent=False,
                                     layout=w.Layout(width="110px")), "ceil_mode")  # fmt: skip
