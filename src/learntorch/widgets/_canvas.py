@@ -188,6 +188,11 @@ class Canvas:
         )
         self.img.paste(block, (round(x), round(y)))
 
+    def crop(self, height: float) -> None:
+        """Cut the canvas to ``height`` pixels (after drawing into a tall one)."""
+        self.height = int(min(self.height, max(1, height)))
+        self.img = self.img.crop((0, 0, self.width, self.height))
+
     def png(self) -> bytes:
         buf = io.BytesIO()
         self.img.save(buf, format="png", compress_level=1)

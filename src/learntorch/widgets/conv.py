@@ -289,19 +289,19 @@ class ConvExplorer(Explorer):
 
     # -- picture -----------------------------------------------------------------------
     def render(self) -> bytes:
-        cv = Canvas(880, 560)
+        cv = Canvas(880, 760)
         if self.out_shape is None:  # the settings are impossible: show them, the formula and the error
-            self._draw_error(cv)
+            bottom = self._draw_error(cv)
         else:
-            self._draw_input(cv)
+            bottom = self._draw_input(cv)
             oc, oy, ox = self.cell
             out = self.output[oc]
             cell = _cell(out.shape, 190, 260)
             g = cv.grid(360, 8, out, cell=cell, cmap="Oranges",
                         title=f"output y[0, {oc}]  {out.shape[0]}×{out.shape[1]}")  # fmt: skip
             cv.mark(g, [(oy, ox)])
-            self._draw_text(cv)
-        top = 330
+            bottom = max(bottom, g.y + g.rows * g.cell, self._draw_text(cv))
+        top = round(max(bottom, 150) + 26)
         cv.text(
             10,
             top,
@@ -328,9 +328,10 @@ class ConvExplorer(Explorer):
                                  f"  dilation={self.dilation})", rng, "",
                                  "edge lights up outlines,", "blur averages neighbours,",
                                  "sharpen boosts detail,", "identity copies the image."], 11)  # fmt: skip
+        cv.crop(top + 228)
         return cv.png()
 
-    def _draw_error(self, cv: Canvas) -> None:
+    def _draw_error(self, cv: Canvas) -> float:
         kind = "ConvTranspose2d" if self.transposed else "Conv2d"
         op = f", output_padding={self.output_padding}" if self.transposed else ""
         lines = [f"{kind}({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
@@ -341,8 +342,9 @@ class ConvExplorer(Explorer):
         y = cv.lines(10, 34, lines, 12)
         for line in (self.error or "").splitlines():
             y = cv.lines(10, y, textwrap.wrap(line, 110) or [""], 12, RED)
+        return y
 
-    def _draw_input(self, cv: Canvas) -> None:
+    def _draw_input(self, cv: Canvas) -> float:
         """The input channels the highlighted output reads, padded, with the window marked."""
         x, p = self.input, (0 if self.transposed else self.padding)
         chans = sorted({t.channel for t in self.terms}) or [0]
@@ -367,8 +369,9 @@ class ConvExplorer(Explorer):
         cells = [(t.row + p, t.col + p + shown.index(t.channel) * (w + 2 * p + 1))
                  for t in self.terms if t.channel in shown]  # fmt: skip
         cv.mark(g, cells)
+        return g.y + g.rows * g.cell
 
-    def _draw_text(self, cv: Canvas) -> None:
+    def _draw_text(self, cv: Canvas) -> float:
         oc, oy, ox = self.cell
         lines = textwrap.wrap(repr(self.layer), 46, subsequent_indent="  ") + [""]
         for f in self.formula:
@@ -393,7 +396,7 @@ class ConvExplorer(Explorer):
         if self.layer.bias is not None:
             lines.append(f"   + bias {fmt(float(self.layer.bias[oc]))}")
         lines.append(f"   = {fmt(self.value)}   ({len(parts)} multiply-adds)")
-        cv.lines(565, 8, lines, 11)
+        return cv.lines(565, 8, lines, 11)
 
     def summary(self) -> str:
         kind = "ConvTranspose2d" if self.transposed else "Conv2d"
