@@ -299,6 +299,40 @@ from .nn.functional import (  # noqa: E402
     softmax,
 )
 
+# everyday functions added alongside the differential fuzzer (tests/fuzz): one file of Ops, one composed
+from .ops.extra_compose import (  # noqa: E402
+    addcdiv,
+    addcmul,
+    broadcast_shapes,
+    broadcast_tensors,
+    diag,
+    index_add,
+    median,
+    meshgrid,
+    nansum,
+    relu_,
+)
+from .ops.extra_math import (  # noqa: E402
+    asin,
+    atan,
+    atan2,
+    copysign,
+    cosh,
+    exp2,
+    hypot,
+    logit,
+    nan_to_num,
+    sinh,
+    xlogy,
+)
+
+arcsin, arctan, arctan2 = asin, atan, atan2
+__all__ += [
+    "addcdiv", "addcmul", "broadcast_shapes", "broadcast_tensors", "diag", "index_add", "median", "meshgrid",
+    "nansum", "relu_", "asin", "arcsin", "atan", "arctan", "atan2", "arctan2", "copysign", "cosh", "exp2",
+    "hypot", "logit", "nan_to_num", "sinh", "xlogy",
+]  # fmt: skip
+
 
 def _accept_numpy_names() -> None:
     """Let ``torch.sum(x, axis=0)`` work as in PyTorch (``axis``/``keepdims`` for ``dim``/``keepdim``)."""

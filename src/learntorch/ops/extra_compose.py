@@ -1,0 +1,161 @@
+"""Everyday functions composed from other ops (no backward of their own): broadcast_shapes,
+broadcast_tensors, meshgrid, diag, addcmul, addcdiv, nansum, median, index_add, relu_.
+
+>>> import learntorch as torch
+>>> torch.broadcast_shapes((2, 1), (3,))
+torch.Size([2, 3])
+>>> xs, ys = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
+>>> xs.shape, ys[1]
+(torch.Size([2, 3]), tensor([3, 4, 5]))
+>>> torch.diag(torch.tensor([1.0, 2.0]))
+tensor([[1., 0.],
+        [0., 2.]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..autograd.inplace import _make_inplace
+from ..tensor import Tensor
+from . import _util
+from .compare import where
+
+__all__ = [
+    "broadcast_shapes",
+    "broadcast_tensors",
+    "meshgrid",
+    "diag",
+    "addcmul",
+    "addcdiv",
+    "nansum",
+    "median",
+    "index_add",
+    "relu_",
+]
+
+
+def broadcast_shapes(*shapes: Any) -> Any:
+    """The shape ``shapes`` broadcast to (torch's RuntimeError when they do not)."""
+    from ..tensor import Size
+
+    norm = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    return Size(_util.broadcast_shapes(*norm) if norm else ())
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """Expand every tensor to the common shape (views; no copies)."""
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t.expand(shape) for t in tensors)
+
+
+def meshgrid(*tensors: Tensor | Sequence[Tensor], indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D tensors; ``indexing='ij'`` (torch's default) or ``'xy'``."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for t in tensors:
+        if t.dim() > 1:
+            raise RuntimeError(
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t.dim()}D tensor"
+            )
+    if len({t.dtype for t in tensors}) > 1:
+        raise RuntimeError(
+            "meshgrid expects all tensors to have the same dtype\n"
+            "hint: convert them first, e.g. torch.meshgrid(x.float(), y.float())"
+        )
+    flat = [t.reshape(-1) for t in tensors]
+    swap = indexing == "xy" and len(flat) >= 2
+    if swap:
+        flat[0], flat[1] = flat[1], flat[0]
+    shape = tuple(t.shape[0] for t in flat)
+    n = len(flat)
+    grids = [t.reshape((-1,) + (1,) * (n - 1 - i)).expand(shape) if n else t for i, t in enumerate(flat)]
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A 1-D input becomes a square matrix with it on the ``diagonal``; a 2-D input gives its diagonal."""
+    if input.dim() == 2:
+        return input.diagonal(diagonal).clone()
+    if input.dim() != 1:
+        raise RuntimeError(
+            f"diag(): Supports 1D or 2D tensors. Got {input.dim()}D\n"
+            "hint: diag builds a matrix from a vector or reads a matrix's diagonal; use diagonal() for batches"
+        )
+    from ..creation import zeros
+
+    n = input.shape[0] + abs(diagonal)
+    out = zeros(n, n, dtype=input.dtype)
+    rows = [i + max(-diagonal, 0) for i in range(input.shape[0])]
+    cols = [i + max(diagonal, 0) for i in range(input.shape[0])]
+    from ..creation import tensor
+
+    return out.index_put((tensor(rows), tensor(cols)), input)
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1) -> Tensor:
+    """``input + value * tensor1 * tensor2``."""
+    return input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1) -> Tensor:
+    """``input + value * tensor1 / tensor2``."""
+    return input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
+
+
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """``sum`` that treats NaN as zero."""
+    x = where(input.isnan(), 0, input) if input.dtype.is_floating_point else input
+    if dim is None:
+        return x.sum(dtype=dtype)
+    return x.sum(dim, keepdim=keepdim, dtype=dtype)
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The lower median: element ``(n - 1) // 2`` of the sorted values (of all, or along ``dim``).
+
+    With ``dim`` it returns ``(values, indices)`` like ``max(dim)``.
+    """
+    from ..return_types import make_return_type
+
+    if dim is None:
+        flat = input.reshape(-1)
+        if flat.shape[0] == 0:
+            from ..creation import tensor
+
+            return tensor(float("nan"), dtype=input.dtype)
+        return flat.sort()[0][(flat.shape[0] - 1) // 2]
+    values, indices = input.sort(dim)
+    k = (input.shape[dim] - 1) // 2
+    v, i = values.narrow(dim, k, 1), indices.narrow(dim, k, 1)
+    if not keepdim:
+        v, i = v.squeeze(dim), i.squeeze(dim)
+    return make_return_type("median", ("values", "indices"))((v, i))
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
+    """A copy of ``input`` with ``alpha * source`` slices added at ``index`` along ``dim``."""
+    src = source * alpha if alpha != 1 else source
+    idx_shape = [1] * source.dim()
+    if source.dim():
+        idx_shape[dim] = -1
+    idx = index.reshape(idx_shape).expand(source.shape) if source.dim() else index.reshape(())
+    return input.scatter_add(dim, idx, src)
+
+
+def relu_(input: Tensor) -> Tensor:
+    """In-place relu (``torch.relu_``)."""
+    return input.relu_()
+
+
+_util.bind(
+    addcmul=addcmul, addcdiv=addcdiv, nansum=nansum, median=median, index_add=index_add,
+    addcmul_=_make_inplace(addcmul), addcdiv_=_make_inplace(addcdiv), index_add_=_make_inplace(index_add),
+)  # fmt: skip
