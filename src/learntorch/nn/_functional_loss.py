@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 from .. import dtypes
+from ..autograd.grad_mode import is_grad_enabled
 from ..ops.activation import _scalar_name, log_softmax
 from ..ops.arith import where
 from ..ops.loss import (
@@ -71,12 +72,30 @@ def _warn_broadcast(input: Tensor, target: Tensor) -> None:
         )
 
 
-def _as_tensor_pair(input: Tensor, target: Any) -> tuple[Tensor, Tensor]:
-    """Promote input and target to one floating dtype (PyTorch computes losses in it)."""
+def _as_tensor_pair(input: Tensor, target: Any, kernel: str | None = None) -> tuple[Tensor, Tensor]:
+    """Promote input and target to one floating dtype (PyTorch computes losses in it).
+
+    With ``kernel`` (torch's float-only CPU kernel), integer or bool pairs raise as in torch.
+    """
     dt = dtypes.result_type(input, target)
     if not dt.is_floating_point:
+        if kernel is not None:
+            raise NotImplementedError(
+                f"\"{kernel}\" not implemented for '{_scalar_name(dt)}'\n"
+                "hint: losses compute in floating point; convert first, e.g. output.float()"
+            )
         dt = dtypes.get_default_dtype()
     return (input if input.dtype == dt else input.to(dt)), (target if target.dtype == dt else target.to(dt))
+
+
+def _not_differentiable(fn: str, arg: str, t: Tensor | None) -> None:
+    """torch refuses a ``weight``-like argument that requires grad (it would silently get none)."""
+    if t is not None and t.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            f"The function '{fn}' is not differentiable with respect to argument '{arg}'. "
+            "This input cannot have requires_grad True.\n"
+            f"hint: pass {arg}.detach() (class weights are constants, not parameters)"
+        )
 
 
 # ---------------------------------------------------------------- regression
@@ -112,7 +131,7 @@ def mse_loss(
     """
     reduction = _reduction(reduction, size_average, reduce)
     _warn_broadcast(input, target)
-    x, y = _as_tensor_pair(input, target)
+    x, y = _as_tensor_pair(input, target, "mse_cpu")
     if weight is not None:
         return _reduce((x - y) ** 2 * weight, reduction)
     return mse_loss_raw(x, y, reduction)
@@ -129,7 +148,7 @@ def smooth_l1_loss(
     if beta == 0.0:  # PyTorch falls back to the L1 loss (so grad_fn is MeanBackward0 etc.)
         return l1_loss(input, target, reduction=reduction)
     _warn_broadcast(input, target)
-    x, y = _as_tensor_pair(input, target)
+    x, y = _as_tensor_pair(input, target, "smooth_l1_cpu")
     return smooth_l1_raw(x, y, reduction, beta)
 
 
@@ -141,7 +160,7 @@ def huber_loss(
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _warn_broadcast(input, target)
-    x, y = _as_tensor_pair(input, target)
+    x, y = _as_tensor_pair(input, target, "huber_cpu")
     if weight is not None:
         return _reduce(huber_raw(x, y, "none", delta) * weight, reduction)
     return huber_raw(x, y, reduction, delta)
@@ -209,6 +228,7 @@ def nll_loss(
             f"weight tensor should be defined either for all {n_classes} classes or no classes but got "
             f"weight tensor of shape: {list(weight.shape)}"
         )
+    _not_differentiable("nll_loss_forward", "weight", weight)
     w = None if weight is None else weight._data
     return nll_loss_raw(input, target._data.astype("int64", copy=False), w, reduction, ignore_index)
 
@@ -304,6 +324,7 @@ def binary_cross_entropy(
             "deprecated. Please ensure they have the same size.\n"
             "hint: squeeze or reshape the model output (e.g. out.squeeze(1)) to match the labels."
         )
+    _not_differentiable("binary_cross_entropy", "weight", weight)
     x, y = _as_tensor_pair(input, target)
     if weight is not None and weight.shape != x.shape:
         weight = weight.expand_as(x)
@@ -324,6 +345,18 @@ def binary_cross_entropy_with_logits(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})\n"
             "hint: one label per output score; reshape the output or the labels."
         )
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"log_sigmoid_cpu\" not implemented for '{_scalar_name(input.dtype)}'\n"
+            "hint: the scores must be floating point; convert first, e.g. logits.float()"
+        )
+    if not target.dtype.is_floating_point:
+        raise RuntimeError(
+            f"result type {_scalar_name(input.dtype)} can't be cast to the desired output type "
+            f"{_scalar_name(target.dtype)}\nhint: binary targets must be floats: labels.float()"
+        )
+    _not_differentiable("binary_cross_entropy_with_logits", "weight", weight)
+    _not_differentiable("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     x, y = _as_tensor_pair(input, target)
     if weight is not None and weight.shape != x.shape:
         weight = weight.expand_as(x)

@@ -132,14 +132,27 @@ def _scalar_name(dt: Any) -> str:
     return names.get(dt.name, dt.name)
 
 
-def _cast_for(input: Tensor, dtype: Any) -> Tensor:
-    if dtype is not None:
-        return input.to(dtype)
+def _float_kernel(input: Tensor, kernel: str) -> Tensor:
+    """torch's float-only CPU kernels reject integer and bool inputs with NotImplementedError."""
     if not input.dtype.is_floating_point:
-        raise RuntimeError(
-            f"\"softmax_lastdim_kernel_impl\" not implemented for '{_scalar_name(input.dtype)}'"
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{_scalar_name(input.dtype)}'\n"
+            "hint: this function needs a floating-point tensor; convert first, e.g. x.float()"
         )
     return input
+
+
+def _bool_rejected(input: Tensor, message: str) -> None:
+    if input.dtype.name == "bool":
+        raise RuntimeError(f"{message}\nhint: convert the mask to numbers first, e.g. x.float()")
+
+
+def _cast_for(input: Tensor, dtype: Any, dim: int, kernel: str) -> Tensor:
+    """The input in ``dtype`` (if given); the dim is checked before the dtype, as in torch."""
+    if dtype is not None:
+        return input.to(dtype)
+    last = dim == max(input.ndim, 1) - 1
+    return _float_kernel(input, f"{kernel}_lastdim_kernel_impl" if last else f"{kernel}_kernel_impl")
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
@@ -152,8 +165,8 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     """
     if dim is None:
         dim = _softmax_dim(input.ndim)
-    x = _cast_for(input, dtype)
-    return Softmax.apply(x, _wrap_dim(dim, x.ndim))
+    dim = _wrap_dim(dim, input.ndim)
+    return Softmax.apply(_cast_for(input, dtype, dim, "softmax"), dim)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
@@ -166,8 +179,8 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
     """
     if dim is None:
         dim = _softmax_dim(input.ndim)
-    x = _cast_for(input, dtype)
-    return LogSoftmax.apply(x, _wrap_dim(dim, x.ndim))
+    dim = _wrap_dim(dim, input.ndim)
+    return LogSoftmax.apply(_cast_for(input, dtype, dim, "log_softmax"), dim)
 
 
 # ---------------------------------------------------------------- rectifier family
@@ -188,7 +201,7 @@ class LeakyRelu(Op):
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``x`` for positive inputs, ``negative_slope * x`` otherwise."""
-    out = LeakyRelu.apply(input, float(negative_slope))
+    out = LeakyRelu.apply(_float_kernel(input, "leaky_relu_cpu"), float(negative_slope))
     return input.copy_(out) if inplace else out
 
 
@@ -213,13 +226,13 @@ class Elu(Op):
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` for positive inputs, ``alpha * (exp(x) - 1)`` otherwise."""
-    out = Elu.apply(input, float(alpha), 1.0, 1.0)
+    out = Elu.apply(_float_kernel(input, "elu_cpu"), float(alpha), 1.0, 1.0)
     return input.copy_(out) if inplace else out
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants (α≈1.6733, scale≈1.0507)."""
-    out = Elu.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+    out = Elu.apply(_float_kernel(input, "elu_cpu"), _SELU_ALPHA, _SELU_SCALE, 1.0)
     return input.copy_(out) if inplace else out
 
 
@@ -229,7 +242,7 @@ class Celu(Elu):
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
-    out = Celu.apply(input, float(alpha), 1.0, 1.0 / float(alpha))
+    out = Celu.apply(_float_kernel(input, "elu_cpu"), float(alpha), 1.0, 1.0 / float(alpha))
     return input.copy_(out) if inplace else out
 
 
@@ -251,6 +264,7 @@ class Hardtanh(Op):
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """``clamp(x, min_val, max_val)``; ``relu6`` is ``hardtanh(x, 0, 6)``."""
+    _bool_rejected(input, "Bool inputs not supported for hardtanh")
     out = Hardtanh.apply(input, min_val, max_val)
     return input.copy_(out) if inplace else out
 
@@ -371,7 +385,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    return Gelu.apply(input, approximate)
+    return Gelu.apply(_float_kernel(input, "GeluKernelImpl"), approximate)
 
 
 class Silu(Op):
@@ -392,7 +406,7 @@ class Silu(Op):
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (also called swish)."""
-    out = Silu.apply(input)
+    out = Silu.apply(_float_kernel(input, "silu_cpu"))
     return input.copy_(out) if inplace else out
 
 
@@ -421,7 +435,7 @@ class Softplus(Op):
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """A smooth ReLU: ``log(1 + exp(beta * x)) / beta``."""
-    return Softplus.apply(input, float(beta), float(threshold))
+    return Softplus.apply(_float_kernel(input, "softplus_cpu"), float(beta), float(threshold))
 
 
 class LogSigmoid(Op):
@@ -441,7 +455,7 @@ class LogSigmoid(Op):
 
 def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x))``, computed without overflow."""
-    return LogSigmoid.apply(input)
+    return LogSigmoid.apply(_float_kernel(input, "log_sigmoid_cpu"))
 
 
 class Mish(Op):
@@ -461,7 +475,7 @@ class Mish(Op):
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``."""
-    out = Mish.apply(input)
+    out = Mish.apply(_float_kernel(input, "mish_cpu"))
     return input.copy_(out) if inplace else out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from .. import dtypes
 from .._numerics import _erf_array
 from ..autograd.function import Op
 from ..autograd.inplace import _make_inplace
@@ -34,6 +35,8 @@ __all__ = [
     "erf",
     "softplus",
 ]
+
+_BOOL = dtypes.bool
 
 
 # ---------------------------------------------------------------------- unary maths
@@ -409,6 +412,10 @@ def relu(input: Tensor) -> Tensor:
     >>> torch.relu(torch.tensor([-1.0, 0.5]))
     tensor([0.0000, 0.5000])
     """
+    if input.dtype is _BOOL:
+        raise RuntimeError(
+            "Boolean inputs not supported for relu\nhint: convert the mask first, e.g. x.float()"
+        )
     return Relu.apply(input)
 
 

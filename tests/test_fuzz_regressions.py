@@ -1,0 +1,108 @@
+"""Divergences the differential fuzzer (tests/fuzz) found, each pinned against torch once fixed.
+
+Every case is one expression run with ``torch``/``F`` bound to the real torch and then to
+learntorch: both must raise the same exception class with the same first message line (learntorch
+adds a ``hint:`` line after it), or both must return equal values, dtypes and gradients.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import learntorch
+
+SETUP = """
+x = torch.tensor([[1, 2], [3, 4]])
+b = x > 2
+f = torch.tensor([1.0, 3.0])
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+p = torch.tensor([0.3, 0.6], requires_grad=True)
+"""
+
+RAISES = [
+    # float-only kernels: torch raises NotImplementedError naming the kernel
+    "F.softmax(x, 0)",
+    "F.softmax(x, 1)",
+    "F.log_softmax(x, 0)",
+    "F.log_softmax(b, 1)",
+    "F.softmax(torch.tensor(1), 0)",
+    "x.softmax(-1)",
+    "F.cross_entropy(x, torch.tensor([0, 1]))",
+    "F.gelu(x)",
+    "F.gelu(b, approximate='tanh')",
+    "F.elu(x)",
+    "F.selu(x)",
+    "F.celu(x)",
+    "F.softplus(x)",
+    "F.leaky_relu(b)",
+    "F.logsigmoid(x)",
+    "F.silu(x)",
+    "F.mish(x)",
+    "F.mse_loss(x, x)",
+    "F.mse_loss(b, b)",
+    "F.smooth_l1_loss(x, x)",
+    "F.huber_loss(x, x)",
+    "F.binary_cross_entropy_with_logits(x, f.expand(2, 2))",
+    "F.binary_cross_entropy_with_logits(x.float(), x)",
+    # the dimension is checked before the dtype
+    "F.softmax(x, 5)",
+    "F.log_softmax(b, -3)",
+    # bool inputs torch refuses
+    "F.relu(b)",
+    "torch.relu(b)",
+    "F.hardtanh(b)",
+    "F.relu6(b)",
+    # a loss weight that requires grad would silently get no gradient: torch refuses it
+    "F.binary_cross_entropy(p, f / 3, weight=w)",
+    "F.binary_cross_entropy_with_logits(p, f / 3, weight=w)",
+    "F.binary_cross_entropy_with_logits(p, f / 3, pos_weight=w)",
+    "F.nll_loss(torch.stack([p, p]), torch.tensor([0, 1]), weight=w)",
+    "F.cross_entropy(torch.stack([p, p]), torch.tensor([0, 1]), weight=w)",
+]
+
+AGREE = [
+    "F.hardtanh(x)",
+    "F.relu6(x)",
+    "F.relu(x)",
+    "F.mse_loss(x, f.expand(2, 2))",
+    "F.softmax(x, 1, dtype=torch.float64)",
+]
+
+
+def _run(lib, expr):
+    ns = {"torch": lib, "F": lib.nn.functional}
+    exec(SETUP, ns)
+    try:
+        return eval(expr, ns), None
+    except Exception as e:
+        return None, e
+
+
+@pytest.mark.parametrize("expr", RAISES)
+def test_raises_like_torch(torch, expr):
+    _, te = _run(torch, expr)
+    _, le = _run(learntorch, expr)
+    assert te is not None, "torch accepts it: the case is stale"
+    assert le is not None, f"learntorch accepts what torch rejects ({type(te).__name__}: {te})"
+    assert type(le).__name__ == type(te).__name__ or isinstance(le, type(te).__mro__[1])
+    assert str(le).split("\n")[0] == str(te).split("\n")[0]
+    assert "hint:" in str(le)
+
+
+@pytest.mark.parametrize("expr", AGREE)
+def test_agrees_with_torch(torch, expr):
+    tv, te = _run(torch, expr)
+    lv, le = _run(learntorch, expr)
+    assert te is None and le is None, (te, le)
+    assert str(tv.dtype) == str(lv.dtype)
+    np.testing.assert_allclose(lv.numpy(), tv.numpy(), rtol=1e-15, atol=0)  # exp: last bit may differ
+
+
+def test_loss_weights_without_grad_still_work_under_no_grad(torch):
+    for lib in (torch, learntorch):
+        F = lib.nn.functional
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        with lib.no_grad():
+            out = F.binary_cross_entropy(lib.tensor([0.3, 0.6]), lib.tensor([0.0, 1.0]), weight=w)
+        assert abs(float(out) - 0.6892) < 1e-4  # -(log 0.7 + 2 log 0.6) / 2
