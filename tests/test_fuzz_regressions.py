@@ -67,6 +67,9 @@ AGREE = [
     "F.relu(x)",
     "F.mse_loss(x, f.expand(2, 2))",
     "F.softmax(x, 1, dtype=torch.float64)",
+    "torch.add(b, b, alpha=2)",
+    "torch.add(b, ~b, alpha=0)",
+    "torch.add(x, x, alpha=3)",
 ]
 
 

@@ -37,6 +37,8 @@ def _axpy(a: Any, b: Any, alpha: Any) -> Any:
     if a.dtype.kind == "f" and a.dtype.itemsize <= 4:
         exact = a.astype("float64") + b.astype("float64") * float(np.dtype(a.dtype).type(alpha))
         return exact.astype("float32").astype(a.dtype, copy=False)
+    if a.dtype.kind == "b":  # torch stays bool: a + alpha*b read as a truth value
+        return a | (b & bool(alpha))
     return a + b * alpha
 
 
