@@ -109,3 +109,44 @@ def test_loss_weights_without_grad_still_work_under_no_grad(torch):
         with lib.no_grad():
             out = F.binary_cross_entropy(lib.tensor([0.3, 0.6]), lib.tensor([0.0, 1.0]), weight=w)
         assert abs(float(out) - 0.6892) < 1e-4  # -(log 0.7 + 2 log 0.6) / 2
+
+
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_normalize_zero_row_has_torch_gradient(torch, p):
+    a = np.array([[0.0, 0.0], [3.0, -4.0]])
+    grads = []
+    for lib in (torch, learntorch):
+        x = lib.tensor(a, requires_grad=True)
+        y = lib.nn.functional.normalize(x, p=p, dim=1)
+        (y * lib.tensor(np.array([[1.0, 2.0], [0.5, -1.0]]))).sum().backward()
+        grads.append((y.detach().numpy(), x.grad.numpy()))
+    np.testing.assert_allclose(grads[1][0], grads[0][0], rtol=1e-15)
+    np.testing.assert_allclose(grads[1][1], grads[0][1], rtol=1e-14)
+    x = learntorch.tensor(np.array([[0.3, -0.2], [3.0, -4.0]]), requires_grad=True)
+    assert learntorch.autograd.gradcheck(lambda t: learntorch.nn.functional.normalize(t, p=p, dim=1), (x,))
+
+
+def test_nansum_node_values_and_gradients_match_torch(torch):
+    a = np.array([[1.0, np.nan, 2.0], [np.nan, np.nan, 3.0]])
+    out = []
+    for lib in (torch, learntorch):
+        x = lib.tensor(a, requires_grad=True)
+        y = lib.nansum(x, 1)
+        (y * lib.tensor(np.array([1.0, 2.0]))).sum().backward()
+        out.append((type(y.grad_fn).__name__, y.detach().numpy(), x.grad.numpy(), lib.nansum(x).item()))
+    assert out[0][0] == out[1][0] == "NansumBackward0"
+    np.testing.assert_array_equal(out[1][1], out[0][1])
+    np.testing.assert_array_equal(out[1][2], out[0][2])
+    assert out[0][3] == out[1][3]
+    x = learntorch.tensor(np.array([[0.5, 1.5], [2.0, -1.0]]), requires_grad=True)
+    assert learntorch.autograd.gradcheck(lambda t: learntorch.nansum(t, (0, 1), keepdim=True), (x,))
+    assert learntorch.autograd.gradgradcheck(lambda t: learntorch.nansum(t, 0) ** 2, (x,))
+
+
+def test_printing_extreme_magnitudes_is_silent_and_matches_torch(torch):
+    import warnings
+
+    a = np.array([1e308, 1e-300])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert repr(learntorch.tensor(a)) == repr(torch.tensor(a))

@@ -151,7 +151,7 @@ class _Formatter:
         lo, hi = mags.min(), mags.max()
         self.int_mode = bool(np.all(vals == np.ceil(vals)))
         if PRINT_OPTS.sci_mode is None:
-            self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4)
+            self.sci_mode = bool(hi > 1000.0 * lo or hi > 1.0e8 or lo < 1.0e-4)  # no overflow warning
         else:
             self.sci_mode = PRINT_OPTS.sci_mode
         prec = PRINT_OPTS.precision

@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import torch
-from fuzz_compare import GRAD_ULPS, compare_errors, compare_tensor, compare_warnings
+from fuzz_compare import GRAD_ULPS, compare_errors, compare_tensor, compare_warnings, exc_class
 from fuzz_draw import Draw
 from fuzz_gen import Generator
 
@@ -80,6 +80,7 @@ class Pair:
         te, tw = _exec(line, self.ns["torch"])
         le, lw = _exec(line, self.ns["learntorch"])
         out = compare_errors(te, le)
+        self.both_raised = exc_class(te) if te is not None and le is not None else None
         if te is not None or le is not None:
             target = line.split(" = ", 1)[0]
             for ns in self.ns.values():
@@ -119,6 +120,8 @@ def _final_backward(g: Generator, pair: Pair, out: Outcome) -> None:
         if errs:
             out.divergences += [(f"backward-{c}", m) for c, m in errs]
             return
+        if pair.both_raised:  # what a failed backward left in .grad is unspecified: stop here
+            return
     # a float32 term's sum may round differently (summation order), then join float64 terms
     loose = bool(out.stats.get("last-bit")) or any(env[k].dtype == torch.float32 for k in grads[-3:])
     tl, ll = pair.ns["torch"]["loss"], pair.ns["learntorch"]["loss"]
@@ -155,6 +158,8 @@ def run_program(d: Draw, max_lines: int = 6) -> Outcome:
         g.lines.append(line)
         out.lines += 1
         errs = pair.run(line, g.consts)
+        if pair.both_raised:  # keep the printed program runnable: the line stays as a comment
+            g.lines[-1] = f"# both raise {pair.both_raised}: {line}"
         if not errs:
             errs = pair.compare_all(out.stats)
         if errs:

@@ -171,11 +171,8 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
     >>> F.normalize(torch.tensor([[3.0, 4.0]]))
     tensor([[0.6000, 0.8000]])
     """
-    if p == 2:
-        norm = (input * input).sum(dim, keepdim=True).sqrt()
-    elif p == 1:
-        norm = input.abs().sum(dim, keepdim=True)
-    else:
-        norm = (input.abs() ** p).sum(dim, keepdim=True) ** (1.0 / p)
+    # torch: x / norm(x).clamp_min(eps). The norm's own backward gives 0 at a zero row (a
+    # composed sqrt(sum(x²)) would give 0 * inf = nan there).
+    norm = input.norm(p, dim, keepdim=True)
     denom = where(norm > eps, norm, eps)
     return input / denom.expand_as(input)

@@ -1,5 +1,6 @@
 """Everyday functions composed from other ops (no backward of their own): broadcast_shapes,
-broadcast_tensors, meshgrid, diag, addcmul, addcdiv, nansum, median, index_add, relu_.
+broadcast_tensors, meshgrid, diag, addcmul, addcdiv, median, index_add, relu_; and nansum
+(one small Op, so its node reads ``NansumBackward0`` as in torch).
 
 >>> import learntorch as torch
 >>> torch.broadcast_shapes((2, 1), (3,))
@@ -17,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..autograd.function import Op
 from ..autograd.inplace import _make_inplace
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap_dim
 from . import _util
 from .compare import where
 
@@ -110,12 +112,42 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1
     return input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
 
 
+class Nansum(Op):
+    """y = sum of the non-NaN elements (along ``dims``);  dx = dy where x is not NaN, else 0"""
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.mask = ~ctx.xp.isnan(x)
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
+        return ctx.xp.asarray(ctx.xp.nansum(x, axis=dims, keepdims=keepdim), dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.keepdim and ctx.dims is not None:
+            for d in sorted(ctx.dims):
+                grad = grad.unsqueeze(d)
+        return where(Tensor._make(ctx.mask), grad.expand(ctx.shape), 0.0), None, None
+
+
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """``sum`` that treats NaN as zero."""
-    x = where(input.isnan(), 0, input) if input.dtype.is_floating_point else input
+    """``sum`` that treats NaN as zero.
+
+    >>> import learntorch as torch
+    >>> torch.nansum(torch.tensor([1.0, float("nan"), 2.0]))
+    tensor(3.)
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        return input.sum() if dim is None else input.sum(dim, keepdim=keepdim)
     if dim is None:
-        return x.sum(dtype=dtype)
-    return x.sum(dim, keepdim=keepdim, dtype=dtype)
+        dims = None
+    else:
+        nd = max(input.ndim, 1)
+        dims = tuple(sorted({_wrap_dim(d, nd) for d in ((dim,) if isinstance(dim, int) else dim)}))
+        if input.ndim == 0:
+            dims = None
+    return Nansum.apply(input, dims, keepdim)
 
 
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
