@@ -150,3 +150,26 @@ def test_printing_extreme_magnitudes_is_silent_and_matches_torch(torch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert repr(learntorch.tensor(a)) == repr(torch.tensor(a))
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4), (2, 3, 4, 5), (2, 3, 2, 2, 2)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_all_ignored_and_k_dim_nodes_match_torch(torch, shape, reduction):
+    """An all-padding batch: torch's loss is nan (0/0) but the gradient is zeros, not nan."""
+    rng = np.random.RandomState(1)
+    a = rng.randn(*shape)
+    tshape = (shape[0], *shape[2:])
+    for target in (np.zeros(tshape, dtype=np.int64), rng.randint(0, 3, size=tshape)):
+        res = []
+        for lib in (torch, learntorch):
+            x = lib.tensor(a, requires_grad=True)
+            y = lib.nn.functional.cross_entropy(x, lib.tensor(target), ignore_index=0, reduction=reduction)
+            y.sum().backward()
+            res.append((type(y.grad_fn).__name__, y.detach().numpy(), x.grad.numpy()))
+        assert res[0][0] == res[1][0]
+        np.testing.assert_allclose(res[1][1], res[0][1], rtol=1e-14, equal_nan=True)
+        np.testing.assert_allclose(res[1][2], res[0][2], rtol=1e-14)
+    x = learntorch.tensor(a, requires_grad=True)
+    t = learntorch.tensor(target)
+    fn = lambda v: learntorch.nn.functional.cross_entropy(v, t, ignore_index=0, reduction=reduction)
+    assert learntorch.autograd.gradcheck(fn, (x,))

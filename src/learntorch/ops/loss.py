@@ -8,6 +8,7 @@ works. Taught in note 002 (损失函数) and note 004 (L1/MSE/CrossEntropy).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..autograd.function import Op
@@ -133,7 +134,8 @@ class NllLoss(Op):
             return xp.asarray(s, dtype=x.dtype)
         s = picked.sum()
         if reduction == "mean":
-            s = s / total
+            with _quiet(xp):  # every target ignored: 0 / 0 = nan, as in torch (silently)
+                s = s / total
         return xp.asarray(s, dtype=x.dtype)
 
     @staticmethod
@@ -158,7 +160,9 @@ class NllLossGrad(Op):
         xp = ctx.xp
         valid, safe_t, w = _nll_pieces(xp, shape, target, weight, ignore_index, g.dtype)
         ctx.args = (target, weight, reduction, ignore_index)
-        scale = -w * g if reduction == "none" else -w * (g / total if reduction == "mean" else g)
+        with _quiet(xp):  # all targets ignored: total is 0 and g / total is nan, but no slot is written
+            scale = -w * g if reduction == "none" else -w * (g / total if reduction == "mean" else g)
+        scale = xp.where(valid, scale, 0)  # torch writes only the valid slots (not 0 * nan)
         out = xp.zeros(shape, dtype=g.dtype)
         if len(shape) == 1:
             out[safe_t] = scale
@@ -183,6 +187,12 @@ class NllLoss2d(NllLoss):
 
 def nll_loss_raw(logp: Tensor, target: Any, weight: Any, reduction: str, ignore_index: int) -> Tensor:
     """NLL on log-probabilities ``logp`` with ``target``/``weight`` given as arrays."""
+    if logp.ndim == 3 or logp.ndim > 4:  # torch runs these as (N, C, 1, rest) through the 2-D kernel
+        n, c, rest = logp.shape[0], logp.shape[1], int(math.prod(logp.shape[2:]))
+        out = NllLoss2d.apply(
+            logp.reshape(n, c, 1, rest), target.reshape(n, 1, rest), weight, reduction, ignore_index
+        )
+        return out.view(target.shape) if reduction == "none" else out
     op = NllLoss2d if logp.ndim == 4 else NllLoss
     return op.apply(logp, target, weight, reduction, ignore_index)
 
