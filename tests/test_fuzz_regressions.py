@@ -173,3 +173,20 @@ def test_cross_entropy_all_ignored_and_k_dim_nodes_match_torch(torch, shape, red
     t = learntorch.tensor(target)
     fn = lambda v: learntorch.nn.functional.cross_entropy(v, t, ignore_index=0, reduction=reduction)
     assert learntorch.autograd.gradcheck(fn, (x,))
+
+
+def test_float32_tanh_saturates_like_torch_and_gelu_tanh_tail_is_zero(torch):
+    u = np.linspace(-12, 12, 4001).astype(np.float32)
+    a = torch.tanh(torch.tensor(u)).numpy()
+    b = learntorch.tanh(learntorch.tensor(u)).numpy()
+    assert np.abs(a - b).max() <= 6e-8  # at most one float32 ulp near 1
+    assert np.mean(a == b) > 0.95  # NumPy's own float32 tanh: about 68%
+    np.testing.assert_array_equal(b[np.abs(u) > 8.7], np.sign(u[np.abs(u) > 8.7]))
+    x = np.array([-10.0, -7.0, -5.5, -5.2], dtype=np.float32)
+    grads = []
+    for lib in (torch, learntorch):
+        t = lib.tensor(x, requires_grad=True)
+        lib.nn.functional.gelu(t, approximate="tanh").sum().backward()
+        grads.append(t.grad.numpy())
+    np.testing.assert_array_equal(grads[1], grads[0])
+    assert not grads[1].any()

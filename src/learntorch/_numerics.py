@@ -58,3 +58,13 @@ def _erf_array(xp: Any, x: Any) -> Any:
         erfc = xp.exp(-ac * ac) * xp.where(ac < 8.0, mid, far)
         large = xp.sign(v) * (1.0 - erfc)
     return xp.where(a <= 1.0, small, large).astype(x.dtype, copy=False)
+
+
+def _tanh_array(xp: Any, u: Any) -> Any:
+    """float32 tanh as torch's vectorised kernel (SLEEF) gives it: correctly rounded (via float64),
+    and exactly ±1 beyond |u| = 8.664339742. NumPy's float32 tanh returns -0.99999994 where torch
+    gives -1, which left GELU-tanh's gradient at about -1e-6 below x = -5.1 instead of 0."""
+    if u.dtype == xp.float32:
+        t = xp.tanh(u.astype(xp.float64)).astype(xp.float32)
+        return xp.where(xp.abs(u) > 8.664339742, xp.sign(u), t)  # SLEEF's tanhf saturates there
+    return xp.tanh(u)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._numerics import _tanh_array
 from ..autograd.function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._util import bind
@@ -330,7 +331,7 @@ def _gelu_d2(x: Tensor, approximate: str) -> Tensor:
 def _gelu_d1_array(xp: Any, x: Any, approximate: str) -> Any:
     if approximate == "tanh":
         u = _K * (x + _C * x * x * x)
-        t = xp.tanh(u)
+        t = _tanh_array(xp, u)
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _K * (1 + 3 * _C * x * x)
     cdf = 0.5 * (1 + _erf_array(xp, x / _SQRT_2))
     return cdf + x * xp.exp(-0.5 * x * x) * _INV_SQRT_2PI
@@ -345,7 +346,7 @@ class Gelu(Op):
         ctx.approximate = approximate
         ctx.save_for_backward(x)
         if approximate == "tanh":
-            y = 0.5 * x * (1 + xp.tanh(_K * (x + _C * x * x * x)))
+            y = 0.5 * x * (1 + _tanh_array(xp, _K * (x + _C * x * x * x)))
         else:
             y = 0.5 * x * (1 + _erf_array(xp, x / _SQRT_2))
         return y.astype(x.dtype, copy=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import dtypes
-from .._numerics import _erf_array
+from .._numerics import _erf_array, _tanh_array
 from ..autograd.function import Op
 from ..autograd.inplace import _make_inplace
 from ..tensor import Tensor
@@ -254,7 +254,7 @@ class Tanh(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = ctx.xp.tanh(x)
+        y = _tanh_array(ctx.xp, x)
         ctx.save_for_backward(y)
         return y
 
