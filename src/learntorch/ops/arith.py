@@ -341,17 +341,28 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001
     """
     if not isinstance(input, Tensor):
         dt = dtypes.result_type(input, exponent)
+        _no_bool_pow(dt)
         return PowScalarBase.apply(input, _cast(exponent, dt, None))
     if not isinstance(exponent, Tensor):
         dt = dtypes.result_type(input, exponent)
+        if dt is dtypes.bool:  # bool ** True is the tensor, bool ** False is all True (torch stays bool)
+            return input.clone() if exponent else input.logical_or(input.logical_not())
         if not dt.is_floating_point and exponent < 0:
             raise RuntimeError(
                 "Integers to negative integer powers are not allowed.\n"
                 "hint: the result would not be an integer; use a float tensor (x.float() ** -1)."
             )
         return PowScalar.apply(_cast(input, dt, None), exponent)
-    a, b, _ = _prep(input, exponent)
+    a, b, dt = _prep(input, exponent)
+    _no_bool_pow(dt)
     return Pow.apply(a, b)
+
+
+def _no_bool_pow(dt: dtypes.dtype) -> None:
+    if dt is dtypes.bool:
+        raise NotImplementedError(
+            "\"pow\" not implemented for 'Bool'\nhint: convert a mask to numbers first, e.g. mask.long() ** 2"
+        )
 
 
 def square(input: Tensor) -> Tensor:

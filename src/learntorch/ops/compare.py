@@ -218,14 +218,25 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
 clip = clamp
 
 
+def _both_tensors(name: str, input: Any, other: Any) -> None:
+    for pos, (arg, v) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(v, Tensor):
+            raise TypeError(
+                f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not {type(v).__name__}\n"
+                f"hint: torch.{name} takes two tensors; for a number use clamp (x.clamp(min=3) / x.clamp(max=3))"
+            )
+
+
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise larger of two tensors (NaN wins); ties split the gradient in half."""
+    _both_tensors("maximum", input, other)
     a, b, _ = _prep(input, other)
     return Maximum.apply(a, b)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise smaller of two tensors (NaN wins); ties split the gradient in half."""
+    _both_tensors("minimum", input, other)
     a, b, _ = _prep(input, other)
     return Minimum.apply(a, b)
 

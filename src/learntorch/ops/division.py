@@ -129,7 +129,8 @@ class FmodScalar(Op):
 
     @staticmethod
     def forward(ctx, x, other):
-        _int_zero_check(ctx.xp, ctx.xp.asarray(other))
+        if x.dtype.kind in "biu":  # a float tensor mod 0 is nan, as in torch
+            _int_zero_check(ctx.xp, ctx.xp.asarray(other))
         with _quiet(ctx.xp):
             return ctx.xp.fmod(x, x.dtype.type(other))
 
@@ -145,7 +146,8 @@ class RemainderScalar(Op):
 
     @staticmethod
     def forward(ctx, x, other):
-        _int_zero_check(ctx.xp, ctx.xp.asarray(other))
+        if x.dtype.kind in "biu":  # a float tensor mod 0 is nan, as in torch
+            _int_zero_check(ctx.xp, ctx.xp.asarray(other))
         with _quiet(ctx.xp):
             return ctx.xp.remainder(x, x.dtype.type(other))
 

@@ -195,11 +195,15 @@ class Abs(Op):
 
 
 class Sign(Op):
-    """y = sign(x) ∈ {-1, 0, 1};  dx = 0"""
+    """y = sign(x) ∈ {-1, 0, 1} (0 for nan, the input itself for bool, as torch);  dx = 0"""
 
     @staticmethod
     def forward(ctx, x):
-        return ctx.xp.sign(x)
+        xp = ctx.xp
+        if x.dtype.kind == "b":
+            return x.copy()
+        y = xp.sign(x)
+        return xp.where(xp.isnan(y), 0, y).astype(x.dtype, copy=False) if x.dtype.kind == "f" else y
 
     @staticmethod
     def backward(ctx, grad):
