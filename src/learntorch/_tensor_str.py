@@ -148,10 +148,10 @@ class _Formatter:
         if vals.size == 0:
             return
         mags = np.abs(vals).astype(np.float64)
-        lo, hi = mags.min(), mags.max()
+        lo, hi = float(mags.min()), float(mags.max())  # Python floats: overflow is inf, silently
         self.int_mode = bool(np.all(vals == np.ceil(vals)))
         if PRINT_OPTS.sci_mode is None:
-            self.sci_mode = bool(hi > 1000.0 * lo or hi > 1.0e8 or lo < 1.0e-4)  # no overflow warning
+            self.sci_mode = bool(hi > 1000.0 * lo or hi > 1.0e8 or lo < 1.0e-4)
         else:
             self.sci_mode = PRINT_OPTS.sci_mode
         prec = PRINT_OPTS.precision
