@@ -32,7 +32,9 @@ def broadcast_shapes(*shapes: int | Sequence[int]) -> Size:
     shapes_ = [(s,) if isinstance(s, int) else s for s in shapes]
     for s in shapes_:
         if not isinstance(s, Sequence):
-            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {s}")
+            raise RuntimeError(
+                f"Input shapes should be of type ints, a tuple of ints, or a list of ints, got {s}"
+            )
     common = [1] * max((len(s) for s in shapes_), default=0)
     for k, shape in enumerate(shapes_):
         for i in range(-1, -1 - len(shape), -1):
