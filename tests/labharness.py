@@ -534,7 +534,10 @@ class Lab:
     def open(self, path: str, settle_timeout: float = 120) -> Notebook:
         """Open ``path`` (relative to the server's folder) and wait until its kernel is idle and it is drawn."""
         start = len(self.console)
-        self.page.evaluate("(p) => window.jupyterapp.commands.execute('docmanager:open', {path: p})", path)
+        # (the command's result, the panel, is not sent back: it cannot be serialised)
+        self.page.evaluate(
+            "(p) => window.jupyterapp.commands.execute('docmanager:open', {path: p}).then(() => true)", path
+        )
         self.page.wait_for_function("(p) => window.__lh.panel(p) !== null", arg=path)
         nb = Notebook(self, path, start)
         nb.wait(settle_timeout, need_run=False)
