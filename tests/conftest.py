@@ -40,8 +40,12 @@ def lab_server() -> Iterator[LabServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(lab_server: LabServer) -> Iterator[Lab]:
-    """A headless Chromium page on ``lab_server``: ``lab.open(lab_server.add(path))``."""
+    """A headless Chromium page on ``lab_server``: ``lab.open(lab_server.add(path))``.
+
+    Per module, not per session: playwright's sync API allows one instance at a time, and
+    other browser tests (tests/test_viz_browser.py) start their own.
+    """
     with Lab(lab_server) as browser:
         yield browser
