@@ -377,7 +377,10 @@ def test_imagenet_meta_bin_is_torchvisions_tuple(tmp_path, torch):
     build = tmp_path / "build" / "ILSVRC2012_devkit_t12" / "data"
     build.mkdir(parents=True)
     dt = [("ILSVRC2012_ID", "O"), ("WNID", "O"), ("words", "O"), ("num_children", "O")]
-    sio.savemat(build / "meta.mat", {"synsets": np.array([(1, "n01", "tench", 0), (2, "n02", "goldfish", 0)], dtype=dt)})
+    sio.savemat(
+        build / "meta.mat",
+        {"synsets": np.array([(1, "n01", "tench", 0), (2, "n02", "goldfish", 0)], dtype=dt)},
+    )
     (build / "ILSVRC2012_validation_ground_truth.txt").write_text("2\n1\n")
     fresh = tmp_path / "fresh"
     fresh.mkdir()
