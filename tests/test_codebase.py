@@ -25,7 +25,6 @@ STILL_OVER: set[str] = {
     "learntorch/ops/linalg.py",
     "learntorch/ops/pool.py",
     "learntorch/ops/reduce.py",
-    "learntorch/ops/shape.py",
     "learntorch/optim/lr_scheduler.py",
     "learntorch/random.py",
     "learntorch/tensor.py",

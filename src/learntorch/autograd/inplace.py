@@ -165,7 +165,7 @@ def _regenerate(v: Tensor, root: Tensor) -> None:
     size, stride = tuple(v._data.shape), v.stride()
     off = v.storage_offset()
     with grad_mode.enable_grad():
-        node_out = shape.AsStrided.apply(root, size, stride, off)
+        node_out = strided.AsStrided.apply(root, size, stride, off)
     if node_out.grad_fn is None:
         return
     node_out.grad_fn._src = root._data
@@ -244,4 +244,4 @@ def _copy_slices(view: Tensor, result: Tensor) -> None:
 
 
 # CopySlices and view rebase call view and index ops; those files import this one, so these come last.
-from ..ops import index, layout, shape  # noqa: E402
+from ..ops import index, layout, strided  # noqa: E402

@@ -1,7 +1,7 @@
 """Primitive operations, one idea a file; importing this package binds Tensor methods.
 
 arith (+ - * **), division (/ // %), unary (exp, log, sin, ...), rounding, compare (== < & where clamp),
-copy (clone, to, fill_, copy_), reduce, shape, index, linalg; conv, pool, norm, loss and
+copy (clone, to, fill_, copy_), reduce, shape (view dims slicing strided join rearrange), index, linalg; conv, pool, norm, loss and
 activation serve ``torch.nn.functional``.
 """
 

@@ -34,12 +34,9 @@ from . import layout
 from ._util import bind, unbroadcast
 from .compare import where
 from .copy import _copy_, _to_copy
-from .shape import (
-    Alias,
-    _slice,
-    select,
-    unsqueeze,
-)
+from .dims import unsqueeze
+from .slicing import _slice, select
+from .view import Alias
 
 __all__ = [
     "index_select", "gather", "scatter", "scatter_add", "masked_fill", "masked_select",

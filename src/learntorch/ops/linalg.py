@@ -17,7 +17,7 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import bind, broadcast_shapes, unbroadcast
 from .arith import mul
-from .shape import UnsafeView
+from .view import UnsafeView
 
 __all__ = ["mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "matmul", "einsum"]
 
