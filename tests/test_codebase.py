@@ -21,7 +21,6 @@ STILL_OVER: set[str] = {
     "learntorch/nn/modules/container.py",
     "learntorch/nn/modules/module.py",
     "learntorch/ops/conv.py",
-    "learntorch/ops/index.py",
     "learntorch/ops/linalg.py",
     "learntorch/ops/pool.py",
     "learntorch/ops/reduce.py",

@@ -117,22 +117,8 @@ from .ops.compare import (
 )
 from .ops.copy import clone
 from .ops.division import div, divide, floor_divide, fmod, remainder, true_divide
-from .ops.index import (
-    argsort,
-    argwhere,
-    gather,
-    index_put,
-    index_select,
-    masked_fill,
-    masked_select,
-    nonzero,
-    scatter,
-    scatter_add,
-    sort,
-    take_along_dim,
-    topk,
-    unique,
-)
+from .ops.gather import gather, index_select, scatter, scatter_add, take_along_dim
+from .ops.index import index_put
 from .ops.linalg import (
     addmm,
     bmm,
@@ -145,6 +131,7 @@ from .ops.linalg import (
     outer,
     vdot,
 )
+from .ops.mask import argwhere, masked_fill, masked_select, nonzero
 from .ops.reduce import (
     all,
     amax,
@@ -198,6 +185,7 @@ from .ops.shape import (
     unsqueeze,
     vstack,
 )
+from .ops.sort import argsort, sort, topk, unique
 from .ops.unary import (
     abs,
     absolute,

@@ -1,8 +1,23 @@
 """Primitive operations, one idea a file; importing this package binds Tensor methods.
 
 arith (+ - * **), division (/ // %), unary (exp, log, sin, ...), rounding, compare (== < & where clamp),
-copy (clone, to, fill_, copy_), reduce, shape (view dims slicing strided join rearrange), index, linalg; conv, pool, norm, loss and
+copy (clone, to, fill_, copy_), reduce, shape (view dims slicing strided join rearrange),
+index (x[key]), gather, mask, sort, linalg; conv, pool, norm, loss and
 activation serve ``torch.nn.functional``.
 """
 
-from . import arith, compare, copy, division, index, linalg, reduce, rounding, shape, unary  # noqa: F401
+from . import (  # noqa: F401
+    arith,
+    compare,
+    copy,
+    division,
+    gather,
+    index,
+    linalg,
+    mask,
+    reduce,
+    rounding,
+    shape,
+    sort,
+    unary,
+)  # fmt: skip

@@ -157,7 +157,7 @@ def repeat_interleave(
                 f"repeats must have the same size as input along dim, but got repeats.size(0) = "
                 f"{repeats.shape[0] if repeats.ndim else 1} and input.size({d}) = {size}"
             )
-        from .index import index_select  # noqa: PLC0415
+        from .gather import index_select  # noqa: PLC0415
 
         xp = backend.array_module(repeats._data)
         idx = Tensor._make(xp.repeat(xp.arange(size), repeats._data))
