@@ -23,7 +23,6 @@ STILL_OVER: set[str] = {
     "learntorch/ops/conv.py",
     "learntorch/ops/linalg.py",
     "learntorch/ops/pool.py",
-    "learntorch/ops/reduce.py",
     "learntorch/optim/lr_scheduler.py",
     "learntorch/random.py",
     "learntorch/tensor.py",
