@@ -20,7 +20,6 @@ STILL_OVER: set[str] = {
     "learntorch/autograd/function.py",
     "learntorch/nn/modules/container.py",
     "learntorch/nn/modules/module.py",
-    "learntorch/ops/conv.py",
     "learntorch/ops/linalg.py",
     "learntorch/ops/pool.py",
     "learntorch/optim/lr_scheduler.py",

@@ -51,17 +51,9 @@ __all__ += [
 ]  # fmt: skip
 
 # --- section B: conv, pool, norm, dropout, embedding, rnn, attention, interpolation (nn-layers work) ---
-from ..ops.conv import (  # noqa: E402
-    conv1d,
-    conv2d,
-    conv3d,
-    conv_transpose1d,
-    conv_transpose2d,
-    conv_transpose3d,
-    fold,
-    unfold,
-)
+from ..ops.conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402
 from ..ops.embedding import embedding  # noqa: E402
+from ..ops.fold import fold, unfold  # noqa: E402
 from ..ops.norm import batch_norm, group_norm, layer_norm  # noqa: E402
 from ..ops.pool import (  # noqa: E402
     adaptive_avg_pool1d,

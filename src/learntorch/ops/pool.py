@@ -1,14 +1,14 @@
 """Pooling and resampling: window views plus a reduction.
 
 Max and average pooling look at the padded input through the same strided window
-view as convolution (:func:`learntorch.ops.conv._windows`) and reduce over the
+view as convolution (:func:`learntorch.ops.windows._windows`) and reduce over the
 kernel axes. Their backward passes go the other way:
 
 * max pooling remembers *where* each maximum came from (``indices``, a flat
   position in each input plane, exactly PyTorch's ``return_indices``) and scatters
   the gradient back to those positions in one ``bincount``;
 * average pooling spreads ``dy / divisor`` over each window with
-  :func:`learntorch.ops.conv._col2im` (a loop over kernel positions).
+  :func:`learntorch.ops.windows._col2im` (a loop over kernel positions).
 
 Adaptive average pooling and interpolation (nearest, linear, bilinear) are
 *linear and separable*: along each spatial dimension they multiply by a small
@@ -28,7 +28,8 @@ import numpy as np
 from .. import backend
 from ..autograd.function import Op
 from ..tensor import Tensor
-from .conv import _col2im, _crop, _ntuple, _prod, _windows
+from .conv import _ntuple
+from .windows import _col2im, _crop, _prod, _windows
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
            "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
