@@ -21,7 +21,6 @@ STILL_OVER: set[str] = {
     "learntorch/nn/modules/container.py",
     "learntorch/nn/modules/module.py",
     "learntorch/ops/linalg.py",
-    "learntorch/ops/pool.py",
     "learntorch/optim/lr_scheduler.py",
     "learntorch/random.py",
     "learntorch/tensor.py",

@@ -56,21 +56,22 @@ from ..ops.embedding import embedding  # noqa: E402
 from ..ops.fold import fold, unfold  # noqa: E402
 from ..ops.norm import batch_norm, group_norm, layer_norm  # noqa: E402
 from ..ops.pool import (  # noqa: E402
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)
+from ..ops.resample import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
-    avg_pool1d,
-    avg_pool2d,
-    avg_pool3d,
     interpolate,
-    max_pool1d,
-    max_pool2d,
-    max_pool3d,
-    max_unpool1d,
-    max_unpool2d,
 )
+from ..ops.unpool import max_unpool1d, max_unpool2d  # noqa: E402
 from ._functional_layers import (  # noqa: E402
     alpha_dropout,
     dropout,
