@@ -20,7 +20,6 @@ STILL_OVER: set[str] = {
     "learntorch/autograd/function.py",
     "learntorch/nn/modules/container.py",
     "learntorch/nn/modules/module.py",
-    "learntorch/ops/linalg.py",
     "learntorch/optim/lr_scheduler.py",
     "learntorch/random.py",
     "learntorch/tensor.py",

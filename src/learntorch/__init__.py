@@ -117,21 +117,11 @@ from .ops.compare import (
 )
 from .ops.copy import clone
 from .ops.division import div, divide, floor_divide, fmod, remainder, true_divide
+from .ops.einsum import einsum
 from .ops.extrema import amax, amin, argmax, argmin, max, min
 from .ops.gather import gather, index_select, scatter, scatter_add, take_along_dim
 from .ops.index import index_put
-from .ops.linalg import (
-    addmm,
-    bmm,
-    dot,
-    einsum,
-    ger,
-    matmul,
-    mm,
-    mv,
-    outer,
-    vdot,
-)
+from .ops.linalg import addmm, bmm, dot, ger, matmul, mm, mv, outer, vdot
 from .ops.mask import argwhere, masked_fill, masked_select, nonzero
 from .ops.reduce import all, any, count_nonzero, logsumexp, mean, norm, prod, sum
 from .ops.rounding import ceil, floor, frac, round, trunc

@@ -5,7 +5,7 @@
 - reductions: reduce (sum mean prod norm logsumexp all any), extrema, variance, scan
 - shapes: shape gathers view, dims, slicing, strided, join, rearrange; layout holds the stride arithmetic
 - indexing: index (x[key]), gather (gather/scatter), mask, sort
-- linalg (mm, matmul, einsum); conv, pool, norm, loss and activation serve ``torch.nn.functional``
+- linalg (mm, matmul), einsum; conv, pool, norm, loss and activation serve ``torch.nn.functional``
 """
 
 from . import (  # noqa: F401
