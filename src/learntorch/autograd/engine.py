@@ -27,7 +27,8 @@ from typing import Any, Sequence
 
 from .. import backend
 from . import grad_mode
-from .function import _TENSOR, AccumulateGrad, Node, _tensor_cls, edge_of
+from .function import AccumulateGrad, Node, edge_of
+from .saved import _TENSOR, _tensor_cls
 
 __all__ = ["backward", "grad"]
 
