@@ -53,6 +53,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from . import backend, dtypes
+from ._numerics import fma_f32, fma_f64
 from .ops._util import bind
 from .tensor import Size, Tensor
 
@@ -256,46 +257,12 @@ def _uniform(g: Generator, n: int, dt: dtypes.dtype, low: float, high: float) ->
     x = _uniform01(g, n, dt)
     if dt is dtypes.float64:
         lo, hi = np.float64(low), np.float64(high)
-        v = _f64_fma(x, hi - lo, lo)
+        v = fma_f64(x, hi - lo, lo)
     else:
         lo, hi = np.float32(dt.np.type(low)), np.float32(dt.np.type(high))
-        v = _f32_fma(x, hi - lo, lo).astype(dt.np)
+        v = fma_f32(x, hi - lo, lo).astype(dt.np)
     # a value that rounds up to ``to`` is folded back to ``from``: the range stays [from, to)
     return np.where(v >= dt.np.type(hi), dt.np.type(lo), v)
-
-
-def _two_prod(a: np.ndarray, b: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``a * b = p + e`` exactly (Dekker's product with Veltkamp splitting)."""
-
-    def split(x: Any) -> tuple[Any, Any]:
-        c = 134217729.0 * x  # 2**27 + 1
-        hi = c - (c - x)
-        return hi, x - hi
-
-    p = a * b
-    ah, al = split(a)
-    bh, bl = split(np.float64(b))
-    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-    return p, e
-
-
-def _f64_fma(a: np.ndarray, b: Any, c: Any) -> np.ndarray:
-    """float64 ``a * b + c`` with a single rounding, as an FMA instruction computes it.
-
-    Error-free transforms (exact product, exact sum) then one final addition: this
-    agrees with a true FMA except in vanishingly rare double-rounding ties.
-    """
-    a = np.asarray(a, dtype=np.float64)
-    p, e = _two_prod(a, b)
-    s = p + c
-    bb = s - p
-    t = (p - (s - bb)) + (c - bb)  # p + c = s + t exactly
-    return s + (t + e)
-
-
-def _f32_fma(a: np.ndarray, b: Any, c: Any) -> np.ndarray:
-    """float32 ``a * b + c`` rounded once, as an FMA instruction does (via exact float64)."""
-    return (a.astype(np.float64) * np.float64(b) + np.asarray(c, dtype=np.float64)).astype(np.float32)
 
 
 def _log_ps(x: np.ndarray) -> np.ndarray:
@@ -312,10 +279,10 @@ def _log_ps(x: np.ndarray) -> np.ndarray:
     y = np.full_like(x, f(7.0376836292e-2))
     for p in (-1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
               -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1):  # fmt: skip
-        y = _f32_fma(y, x, f(p))
-    y = _f32_fma(y * x, z, e * f(-2.12194440e-4))
+        y = fma_f32(y, x, f(p))
+    y = fma_f32(y * x, z, e * f(-2.12194440e-4))
     y = y - z * f(0.5)
-    return _f32_fma(e, f(0.693359375), x + y)
+    return fma_f32(e, f(0.693359375), x + y)
 
 
 def _sincos_ps(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -330,16 +297,16 @@ def _sincos_ps(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     use_sin_poly = (j & 2) == 0
     sign_cos = ((j - 2) & 4) == 0
     for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):  # x - y*pi/4 in 3 steps
-        x = _f32_fma(y, f(dp), x)
+        x = fma_f32(y, f(dp), x)
     z = x * x
     c = np.full_like(x, f(2.443315711809948e-5))
-    c = _f32_fma(c, z, f(-1.388731625493765e-3))
-    c = _f32_fma(c, z, f(4.166664568298827e-2))
-    c = _f32_fma(c * z, z, -(z * f(0.5))) + f(1)
+    c = fma_f32(c, z, f(-1.388731625493765e-3))
+    c = fma_f32(c, z, f(4.166664568298827e-2))
+    c = fma_f32(c * z, z, -(z * f(0.5))) + f(1)
     s = np.full_like(x, f(-1.9515295891e-4))
-    s = _f32_fma(s, z, f(8.3321608736e-3))
-    s = _f32_fma(s, z, f(-1.6666654611e-1))
-    s = _f32_fma(s * z, x, x)
+    s = fma_f32(s, z, f(8.3321608736e-3))
+    s = fma_f32(s, z, f(-1.6666654611e-1))
+    s = fma_f32(s * z, x, x)
     sin = np.where(use_sin_poly, s, c)
     cos = np.where(use_sin_poly, c, s)
     return np.where(sign_sin, -sin, sin), np.where(sign_cos, -cos, cos)
@@ -355,10 +322,10 @@ def _box_muller16(d: np.ndarray, dt: dtypes.dtype, mean: float, std: float) -> n
         f = np.float32
         r = np.sqrt(f(-2) * _log_ps(u1))
         s, c = _sincos_ps(f(2 * math.pi) * u2)
-        return np.concatenate([_f32_fma(r * c, f(std), f(mean)), _f32_fma(r * s, f(std), f(mean))], axis=1)
+        return np.concatenate([fma_f32(r * c, f(std), f(mean)), fma_f32(r * s, f(std), f(mean))], axis=1)
     r = np.sqrt(-2 * np.log(u1))
     th = 2 * math.pi * u2
-    return np.concatenate([_f64_fma(r * np.cos(th), std, mean), _f64_fma(r * np.sin(th), std, mean)], axis=1)
+    return np.concatenate([fma_f64(r * np.cos(th), std, mean), fma_f64(r * np.sin(th), std, mean)], axis=1)
 
 
 def _normal_scalar(g: Generator, n: int) -> np.ndarray:
@@ -396,7 +363,7 @@ def _normal(
             tail = _uniform01(g, 16, math_dt)
             out[n - 16 :] = _box_muller16(tail.reshape(1, 16), math_dt, mean, std).reshape(-1)
         return out.astype(dt.np, copy=False)
-    return _f64_fma(_normal_scalar(g, n), std, mean).astype(dt.np)
+    return fma_f64(_normal_scalar(g, n), std, mean).astype(dt.np)
 
 
 def _int_range(g: Generator, n: int, low: int, high: int, dt: dtypes.dtype) -> np.ndarray:

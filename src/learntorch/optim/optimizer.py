@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import add_alpha
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 
@@ -63,17 +64,6 @@ def _scalar(x: Any) -> Any:
     return x.item() if isinstance(x, Tensor) else x
 
 
-def _fma(y: Any, a: float, x: Any) -> Any:
-    """``y + a * x`` rounded once, as torch's ``y.add(x, alpha=a)`` computes it (a fused multiply-add).
-
-    Float32 arrays go through float64, where ``a * x`` is exact; other dtypes round twice.
-    """
-    if y.dtype == np.float32:
-        a64 = np.float64(np.float32(a)) if np.ndim(a) == 0 else a.astype(np.float64)
-        return (y.astype(np.float64) + a64 * x.astype(np.float64)).astype(np.float32)
-    return y + a * x
-
-
 def _new_step() -> Tensor:
     """The ``'step'`` counter torch keeps per parameter: a float32 0-d CPU tensor."""
     return Tensor._make(np.zeros((), dtype=np.float32))
@@ -89,9 +79,9 @@ def _bump_step(step: Tensor) -> float:
 def _lerp_(a: Any, end: Any, weight: float) -> None:
     """``a.lerp_(end, weight)`` the way torch's CPU kernel rounds (two formulas by weight)."""
     if weight < 0.5:
-        a[...] = _fma(a, weight, end - a)
+        a[...] = add_alpha(a, end - a, weight)
     else:
-        a[...] = _fma(end, -(1 - np.float32(weight)) if a.dtype == np.float32 else weight - 1, end - a)
+        a[...] = add_alpha(end, end - a, -(1 - np.float32(weight)) if a.dtype == np.float32 else weight - 1)
 
 
 class Optimizer:

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._numerics import add_alpha
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check, _check_lr, _fma, _scalar
+from .optimizer import Optimizer, _check, _check_lr, _scalar
 
 __all__ = ["SGD"]
 
@@ -91,7 +92,7 @@ class SGD(Optimizer):
             for p, g in self._grads(group):
                 theta = p._data  # torch's single-tensor SGD, op for op (each add with alpha is one fma)
                 if wd != 0:
-                    g = _fma(g, wd, theta)
+                    g = add_alpha(g, theta, wd)
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
@@ -100,9 +101,9 @@ class SGD(Optimizer):
                     else:
                         b = buf._data
                         b *= momentum
-                        b[...] = _fma(b, 1 - dampening, g)
+                        b[...] = add_alpha(b, g, 1 - dampening)
                         buf._bump_version()
-                    g = _fma(g, momentum, buf._data) if group["nesterov"] else buf._data
-                theta[...] = _fma(theta, -lr, g)
+                    g = add_alpha(g, buf._data, momentum) if group["nesterov"] else buf._data
+                theta[...] = add_alpha(theta, g, -lr)
                 p._bump_version()
         return loss
