@@ -20,7 +20,6 @@ STILL_OVER: set[str] = {
     "learntorch/nn/modules/container.py",
     "learntorch/nn/modules/module.py",
     "learntorch/optim/lr_scheduler.py",
-    "learntorch/random.py",
     "learntorch/tensor.py",
     "learntorch/utils/data/dataloader.py",
     "learntorch/vision/transforms/functional.py",
