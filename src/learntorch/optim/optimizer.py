@@ -35,6 +35,7 @@ import numpy as np
 
 from .._numerics import add_alpha
 from ..autograd.grad_mode import enable_grad
+from ..nn.modules.module import _typename
 from ..tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
@@ -48,15 +49,6 @@ class _RequiredParameter:
 
 
 required = _RequiredParameter()
-
-
-def _typename(obj: Any) -> str:
-    """torch.typename: 'torch.FloatTensor' style for tensors, module.qualname otherwise."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = type(obj).__module__
-    name = type(obj).__qualname__
-    return name if module in ("builtins", "__builtin__") else f"{module}.{name}"
 
 
 def _scalar(x: Any) -> Any:
