@@ -17,7 +17,6 @@ LINE_BUDGET = 500
 
 # Files still over the budget; the list may only shrink (a stale entry fails too).
 STILL_OVER: set[str] = {
-    "learntorch/optim/lr_scheduler.py",
     "learntorch/tensor.py",
     "learntorch/utils/data/dataloader.py",
     "learntorch/vision/transforms/functional.py",
