@@ -18,7 +18,6 @@ LINE_BUDGET = 500
 # Files still over the budget; the list may only shrink (a stale entry fails too).
 STILL_OVER: set[str] = {
     "learntorch/tensor.py",
-    "learntorch/utils/data/dataloader.py",
     "learntorch/vision/transforms/functional.py",
     "learntorch/viz/graph.py",
 }
