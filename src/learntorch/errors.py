@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import dtypes
+
 
 def not_a_tensor(fn_name: str, value: Any) -> TypeError:
     """PyTorch's error for a non-tensor where a function wants its ``input`` tensor.
@@ -88,3 +90,39 @@ def view_of_leaf_modified_inplace() -> RuntimeError:
         "a view of a leaf Variable that requires grad is being used in an in-place operation.\n"
         "hint: change the leaf under `with torch.no_grad():`, or clone it first."
     )
+
+
+NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+    ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+    "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+    "non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
+    "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more "
+    "information."
+)
+
+
+def grad_mismatch(tensor: Any, grad: Any) -> RuntimeError | None:
+    """Why ``tensor.grad = grad`` is refused (device, size or dtype differ), or ``None``."""
+    if grad.device != tensor.device:
+        return RuntimeError(
+            "attempting to assign a gradient located on device with index '"
+            f"{grad.device.index or 0}' to a tensor located on device with index "
+            f"'{tensor.device.index or 0}'. Please ensure that the gradient and the tensor are "
+            "on the same device"
+        )
+    if grad.shape != tensor.shape:
+        return RuntimeError(
+            f"attempting to assign a gradient of size '{list(grad.shape)}' to a tensor of size "
+            f"'{list(tensor.shape)}'. Please ensure that the gradient and the tensor are the same size"
+        )
+    if grad.dtype != tensor.dtype:
+        return RuntimeError(
+            f"attempting to assign a gradient with dtype '{dtypes.c_type_name(grad.dtype)}' to a tensor "
+            f"with grad_dtype '{dtypes.scalar_type_name(tensor.dtype)}'. The gradient must match the tensor's "
+            "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
+            "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with "
+            "caution. Diverging the dtypes of a tensor and its gradient may break downstream "
+            "systems that assume they match."
+        )
+    return None
