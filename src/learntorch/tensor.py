@@ -27,8 +27,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import backend, dtypes, errors
-from ._tensor_base import Size, _place, _TensorBase
-from ._tensor_base import _storage_root as _storage_root  # viz.memory reads it from here
+from ._tensor_base import Size, _TensorBase
+from ._tensor_base import _address as _address  # serialization reads these two from here
+from ._tensor_base import _storage_root as _storage_root
 from ._tensor_base import _wrap_dim as _wrap_dim
 from .autograd import grad_mode
 from .autograd.grad_mode import _state as _grad_state
@@ -461,13 +462,13 @@ class Tensor(_TensorBase):
 def _rebuild_tensor(
     array: np.ndarray, requires_grad: bool, dev: str = "cpu", layout: tuple | None = None
 ) -> Tensor:
-    """Unpickle a tensor: ``array`` is its memory block, ``layout`` (offset, shape, strides) its place in it."""
-    if layout is not None:
-        array = _place(array, *layout)
-    data = array if dev == "cpu" else backend.to_device_array(array, backend.as_device(dev))
-    t = Tensor._make(data)
-    t._requires_grad = requires_grad
-    return t
+    """Unpickle a tensor: ``array`` is its memory block, ``layout`` (offset, shape, strides) its place in it.
+
+    The layout is checked against the block first (a crafted pickle must not reach outside it).
+    """
+    from .serialization._storage import rebuild_learntorch_tensor  # noqa: PLC0415 - serialization imports tensor
+
+    return rebuild_learntorch_tensor(array, requires_grad, dev, layout)
 
 
 def is_tensor(obj: Any) -> bool:

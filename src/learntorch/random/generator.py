@@ -50,6 +50,10 @@ class Generator:
     def __repr__(self) -> str:
         return f"<torch._C.Generator object at {hex(id(self))}>"
 
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        # IPython prints torch's C object without the word "object" (a notebook's `torch.manual_seed(0)`)
+        p.text(f"<torch._C.Generator at {hex(id(self))}>")
+
     # ------------------------------------------------------------------ seeding
     def manual_seed(self, seed: int) -> Generator:
         """Restart the stream from ``seed``; returns the generator itself."""
