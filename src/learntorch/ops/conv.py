@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import dtypes
 from ..autograd.function import Op
 from ..tensor import Tensor
 from .windows import _conv_forward, _conv_input_grad, _conv_weight_grad
@@ -107,10 +108,6 @@ def _ntuple(v: Any, n: int) -> tuple:
     return (int(v),) * n
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
-_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int"}
-
-
 def _check_common(name: str, x: Tensor, w: Tensor, b: Tensor | None, nd: int) -> bool:
     """PyTorch's dimension and dtype checks; returns whether ``x`` is unbatched."""
     if x.ndim not in (nd + 1, nd + 2):
@@ -129,15 +126,15 @@ def _check_common(name: str, x: Tensor, w: Tensor, b: Tensor | None, nd: int) ->
         )
     if x.dtype != w.dtype:
         raise RuntimeError(
-            f"expected scalar type {_TYPE_NAMES.get(x.dtype.name, x.dtype.name)} but found "
-            f"{_TYPE_NAMES.get(w.dtype.name, w.dtype.name)}\n"
+            f"expected scalar type {dtypes.scalar_type_name(x.dtype)} but found "
+            f"{dtypes.scalar_type_name(w.dtype)}\n"
             "hint: input and weight must share a dtype; convert the input with .float() (or the model "
             "with .double())."
         )
     if b is not None and b.dtype != x.dtype:
         raise RuntimeError(
-            f"Input type ({_C_NAMES.get(x.dtype.name, x.dtype.name)}) and bias type "
-            f"({_C_NAMES.get(b.dtype.name, b.dtype.name)}) should be the same\n"
+            f"Input type ({dtypes.c_type_name(x.dtype)}) and bias type "
+            f"({dtypes.c_type_name(b.dtype)}) should be the same\n"
             "hint: convert the input or the bias so both have one dtype."
         )
     return x.ndim == nd + 1

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..autograd.function import Op
 from ..tensor import Tensor
-from ._util import unbroadcast
+from ._util import _quiet, unbroadcast
 from .arith import where
 from .unary import sigmoid
 
@@ -366,22 +366,6 @@ def _neg_log_sigmoid(x: Tensor) -> Tensor:
     from .activation import softplus  # noqa: PLC0415
 
     return softplus(-x)
-
-
-class _quiet:
-    """Silence NumPy's divide-by-zero warning for log(0) (the result is clamped anyway)."""
-
-    def __init__(self, xp: Any) -> None:
-        self.xp = xp
-        self.state = None
-
-    def __enter__(self) -> None:
-        if self.xp.__name__ == "numpy":
-            self.state = self.xp.seterr(divide="ignore", invalid="ignore")
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.state is not None:
-            self.xp.seterr(**self.state)
 
 
 def bce_raw(x: Tensor, y: Tensor, weight: Tensor | None, reduction: str) -> Tensor:
