@@ -33,6 +33,7 @@ from ._tensor_base import _storage_root as _storage_root
 from ._tensor_base import _wrap_dim as _wrap_dim
 from .autograd import grad_mode
 from .autograd.grad_mode import _state as _grad_state
+from .autograd.hooks import RemovableHandle
 
 __all__ = ["Tensor", "Size"]
 
@@ -227,8 +228,6 @@ class Tensor(_TensorBase):
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new grad."""
-        from .autograd.function import _RemovableHandle  # noqa: PLC0415
-
         if not self._requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient\n"
@@ -238,26 +237,26 @@ class Tensor(_TensorBase):
         if node is not None:
             if node._pre_hooks is None:
                 node._pre_hooks = {}
-            hooks = node._pre_hooks.setdefault(self._output_nr, [])
+            hooks = node._pre_hooks.setdefault(self._output_nr, {})
         else:
             if self._leaf_hooks is None:
-                self._leaf_hooks = []
+                self._leaf_hooks = {}
             hooks = self._leaf_hooks
-        hooks.append(hook)
-        return _RemovableHandle(hooks, hook)
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
 
     def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> Any:
         """Call ``hook(tensor)`` after a gradient has been added into this leaf's ``.grad``."""
-        from .autograd.function import _RemovableHandle  # noqa: PLC0415
-
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_acc_hooks is None:
-            self._post_acc_hooks = []
-        self._post_acc_hooks.append(hook)
-        return _RemovableHandle(self._post_acc_hooks, hook)
+            self._post_acc_hooks = {}
+        handle = RemovableHandle(self._post_acc_hooks)
+        self._post_acc_hooks[handle.id] = hook
+        return handle
 
     def backward(
         self,

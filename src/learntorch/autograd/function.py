@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Callable
 
 import numpy as np
@@ -33,11 +35,13 @@ import numpy as np
 from .. import backend, errors
 from . import grad_mode
 from .grad_mode import _state as _grad_state
+from .hooks import RemovableHandle
 from .saved import _TENSOR, _check_inplace_leaf, _pack_saved, _Saved, _tensor_cls
 
 __all__ = ["Function", "Op", "Node", "AccumulateGrad", "once_differentiable"]
 
 _seq_counter = itertools.count()
+_NO_HOOKS: Mapping = MappingProxyType({})  # shared, read-only: a node's hooks dict is made on first use
 
 
 class Node:
@@ -64,8 +68,8 @@ class Node:
     _out_meta: tuple = ()  # (shape, numpy dtype) per output, for zero-filling missing grads
     _pre_hooks: dict | None = None  # output_nr -> tensor hooks (register_hook on a non-leaf)
     _retained: dict | None = None  # output_nr -> weakref of a tensor that called retain_grad()
-    _hooks: list | tuple = ()  # node hooks: fn(grad_inputs, grad_outputs)
-    _prehooks: list | tuple = ()  # node pre-hooks: fn(grad_outputs)
+    _hooks: Mapping = _NO_HOOKS  # node hooks by handle id: fn(grad_inputs, grad_outputs)
+    _prehooks: Mapping = _NO_HOOKS  # node pre-hooks by handle id: fn(grad_outputs)
     _xp: Any = np
 
     def __init__(self) -> None:
@@ -87,16 +91,18 @@ class Node:
     def register_hook(self, fn: Callable) -> Any:
         """``fn(grad_inputs, grad_outputs)`` runs after this node's backward; may return new grad_inputs."""
         if not self._hooks:
-            self._hooks = []
-        self._hooks.append(fn)
-        return _RemovableHandle(self._hooks, fn)
+            self._hooks = {}
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = fn
+        return handle
 
     def register_prehook(self, fn: Callable) -> Any:
         """``fn(grad_outputs)`` runs before this node's backward; may return new grad_outputs."""
         if not self._prehooks:
-            self._prehooks = []
-        self._prehooks.append(fn)
-        return _RemovableHandle(self._prehooks, fn)
+            self._prehooks = {}
+        handle = RemovableHandle(self._prehooks)
+        self._prehooks[handle.id] = fn
+        return handle
 
     @property
     def metadata(self) -> dict:
@@ -177,18 +183,6 @@ class AccumulateGrad(Node):
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
-
-
-class _RemovableHandle:
-    """What ``register_hook`` returns: ``handle.remove()`` takes the hook off."""
-
-    def __init__(self, container: list, fn: Callable) -> None:
-        self._container = container
-        self._fn = fn
-
-    def remove(self) -> None:
-        if self._fn in self._container:
-            self._container.remove(self._fn)
 
 
 def _accumulate_node(t: Any) -> AccumulateGrad:

@@ -8,12 +8,12 @@ When ``forward`` fails, :func:`_annotate_error` adds a ``hint:`` naming the laye
 
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Callable
 
 from ...autograd import grad_mode
 from ...autograd.function import Function
+from ...autograd.hooks import RemovableHandle
 from ...tensor import Tensor
 
 if TYPE_CHECKING:
@@ -36,35 +36,6 @@ def empty_hooks() -> dict:
         "_load_state_dict_pre_hooks": OrderedDict(),
         "_load_state_dict_post_hooks": OrderedDict(),
     }
-
-
-class RemovableHandle:
-    """What ``register_*_hook`` returns: ``handle.remove()`` unregisters the hook.
-
-    Also a context manager: ``with m.register_forward_hook(f): ...`` removes it on exit.
-    """
-
-    _next_id = itertools.count()
-
-    def __init__(self, hooks_dict: dict, *, extra_dict: Any = None) -> None:
-        self.hooks_dict_ref = hooks_dict
-        self.id = next(RemovableHandle._next_id)
-        if extra_dict is None:
-            extra_dict = []
-        elif isinstance(extra_dict, dict):
-            extra_dict = [extra_dict]
-        self.extra_dict_ref = list(extra_dict)
-
-    def remove(self) -> None:
-        self.hooks_dict_ref.pop(self.id, None)
-        for d in self.extra_dict_ref:
-            d.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.remove()
 
 
 # ------------------------------------------------------------------ errors that teach
