@@ -298,6 +298,22 @@ class Function(metaclass=_FunctionMeta):
 class Op(Function):
     """A learntorch primitive: ``forward`` works on raw arrays, ``backward`` on tensors."""
 
+    @classmethod
+    def variant(cls, node_name: str) -> type[Op]:
+        """This op under another graph-node name, chosen where the overload is.
+
+        PyTorch names one formula differently per overload (``x.sum()`` gives ``SumBackward0``,
+        ``x.sum(0)`` gives ``SumBackward1``): ``Sum.variant("SumBackward1").apply(...)``.
+        """
+        table = cls.__dict__.get("_variants")
+        if table is None:
+            table = cls._variants = {}
+        op = table.get(node_name)
+        if op is None:
+            ns = {"node_name": node_name, "__module__": cls.__module__, "__doc__": cls.__doc__}
+            op = table[node_name] = type(cls.__name__, (cls,), ns)
+        return op
+
     _abstract = True
     _is_op = True
 

@@ -183,13 +183,9 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return input.copy_(out) if inplace else out
 
 
-class Celu(Elu):
-    """CELU is ELU with ``input_scale = 1/alpha``; PyTorch names its node ``CeluBackward0``."""
-
-
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
-    out = Celu.apply(input, float(alpha), 1.0, 1.0 / float(alpha))
+    out = Elu.variant("CeluBackward0").apply(input, float(alpha), 1.0, 1.0 / float(alpha))
     return input.copy_(out) if inplace else out
 
 

@@ -199,14 +199,6 @@ class Squeeze(_ViewOp):
         return grad.reshape(ctx.in_shape), None
 
 
-class SqueezeDim(Squeeze):
-    node_name = "SqueezeBackward1"
-
-
-class SqueezeDims(Squeeze):
-    node_name = "SqueezeBackward2"
-
-
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """Remove size-1 dimensions: all of them, or those among ``dim`` (an int or a tuple).
 
@@ -224,9 +216,11 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
         wrapped = tuple(_wrap_dim(d, n) for d in dim)
         if len(set(wrapped)) != len(wrapped):
             raise RuntimeError(f"dim {wrapped[0]} appears multiple times in the list of dims")
-        return SqueezeDims.apply(input, tuple(i for i in sorted(wrapped) if n and shape[i] == 1))
+        return Squeeze.variant("SqueezeBackward2").apply(
+            input, tuple(i for i in sorted(wrapped) if n and shape[i] == 1)
+        )
     d = _wrap_dim(dim, n)
-    return SqueezeDim.apply(input, (d,) if n and shape[d] == 1 else ())
+    return Squeeze.variant("SqueezeBackward1").apply(input, (d,) if n and shape[d] == 1 else ())
 
 
 class Unsqueeze(_ViewOp):

@@ -49,12 +49,6 @@ class MinAll(MaxAll):
     _np = "min"
 
 
-class Amax(MaxAll):
-    """y = max over dims;  dx = dy shared evenly by the maximal elements"""
-
-    node_name = "AmaxBackward0"
-
-
 class Amin(MaxAll):
     """y = min over dims;  dx = dy shared evenly by the minimal elements"""
 
@@ -158,7 +152,7 @@ def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     dims = _dims(dim, input.ndim)
     if dims is None:
         _empty_check("amax", input)
-    return Amax.apply(input, dims, keepdim)
+    return MaxAll.variant("AmaxBackward0").apply(input, dims, keepdim)
 
 
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:

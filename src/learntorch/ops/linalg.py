@@ -267,14 +267,10 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return Dot.apply(input, tensor)
 
 
-class Vdot(Dot):
-    """s = Σ conj(a_i) b_i (real tensors: the dot product)"""
-
-
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """Dot product of two 1-D tensors (complex conjugating the first; learntorch is real-valued)."""
     dot(input, other)  # same checks and messages
-    return Vdot.apply(input, other)
+    return Dot.variant("VdotBackward0").apply(input, other)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:

@@ -175,15 +175,9 @@ class NllLossGrad(Op):
         return NllLoss.apply(gg, target, weight, reduction, ignore_index), *([None] * 6)
 
 
-class NllLoss2d(NllLoss):
-    """The same loss on (N, C, H, W) inputs; PyTorch names its node ``NllLoss2DBackward0``."""
-
-    node_name = "NllLoss2DBackward0"
-
-
 def nll_loss_raw(logp: Tensor, target: Any, weight: Any, reduction: str, ignore_index: int) -> Tensor:
     """NLL on log-probabilities ``logp`` with ``target``/``weight`` given as arrays."""
-    op = NllLoss2d if logp.ndim == 4 else NllLoss
+    op = NllLoss.variant("NllLoss2DBackward0") if logp.ndim == 4 else NllLoss
     return op.apply(logp, target, weight, reduction, ignore_index)
 
 

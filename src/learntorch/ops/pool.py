@@ -129,14 +129,6 @@ class MaxPoolWithIndices(Op):
         return PlaneScatter.apply(gy, ctx.idx, ctx.plane), None, None, None, None, None
 
 
-class MaxPool2DWithIndices(MaxPoolWithIndices):
-    pass
-
-
-class MaxPool3DWithIndices(MaxPoolWithIndices):
-    pass
-
-
 def _pool_args(name: str, x: Tensor, nd: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
                ceil_mode: bool) -> tuple:  # fmt: skip
     if x.ndim not in (nd + 1, nd + 2) or x.numel() == 0:
@@ -173,7 +165,11 @@ def _max_pool(nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: An
     ks, st, pd, dl, out = _pool_args(
         f"max_pool{nd}d", input, nd, kernel_size, stride, padding, dilation, ceil_mode
     )
-    op = MaxPool2DWithIndices if nd == 2 else MaxPool3DWithIndices
+    op = (
+        MaxPoolWithIndices.variant("MaxPool2DWithIndicesBackward0")
+        if nd == 2
+        else MaxPoolWithIndices.variant("MaxPool3DWithIndicesBackward0")
+    )
     y, idx = op.apply(input, ks, st, pd, dl, out)
     return (y, idx) if return_indices else y
 
@@ -281,14 +277,6 @@ class AvgPoolAdjoint(Op):
         return (AvgPool.apply(gg, *ctx.args), *(None,) * 7)
 
 
-class AvgPool2D(AvgPool):
-    pass
-
-
-class AvgPool3D(AvgPool):
-    pass
-
-
 def _avg_pool(nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
               count_include_pad: bool, divisor_override: int | None) -> Tensor:  # fmt: skip
     if input.ndim not in (nd + 1, nd + 2):
@@ -299,7 +287,7 @@ def _avg_pool(nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: An
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     ks, st, pd, _, out = _pool_args(f"avg_pool{nd}d", input, nd, kernel_size, stride, padding, 1, ceil_mode)
-    op = AvgPool2D if nd == 2 else AvgPool3D
+    op = AvgPool.variant("AvgPool2DBackward0") if nd == 2 else AvgPool.variant("AvgPool3DBackward0")
     return op.apply(input, ks, st, pd, out, bool(count_include_pad), divisor_override)
 
 

@@ -86,12 +86,6 @@ class Sum(Op):
         return _restore(grad, shape, dims, keepdim), None, None, None
 
 
-class SumDim(Sum):
-    """y = Σ x over ``dim``;  dx = dy broadcast back"""
-
-    node_name = "SumBackward1"
-
-
 class Mean(Op):
     """y = mean of x;  dx = dy / n broadcast back"""
 
@@ -108,12 +102,6 @@ class Mean(Op):
         return _restore(grad / ctx.n, shape, dims, keepdim), None, None
 
 
-class MeanDim(Mean):
-    """y = mean of x over ``dim``;  dx = dy / n broadcast back"""
-
-    node_name = "MeanBackward1"
-
-
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:  # noqa: A001
     """Sum over all elements, or over ``dim`` (an int or a tuple). Integers sum as int64.
 
@@ -126,7 +114,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     dt = dtype
     if dt is None and not input.dtype.is_floating_point:
         dt = dtypes.int64
-    op = Sum if dim is None else SumDim
+    op = Sum if dim is None else Sum.variant("SumBackward1")
     return op.apply(input, dims, keepdim, dt.np if dt is not None else None)
 
 
@@ -149,7 +137,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     if dtype is not None:
         input = _to_copy(input, dtype=dtype)
     _need_float("mean", input)
-    op = Mean if dim is None else MeanDim
+    op = Mean if dim is None else Mean.variant("MeanBackward1")
     return op.apply(input, _dims(dim, input.ndim), keepdim)
 
 
@@ -194,12 +182,6 @@ class Prod(Op):
         return g * Tensor._make(_prod_of_others(ctx.xp, x._data, dim)), None, None, None
 
 
-class ProdDim(Prod):
-    """y = Π x over ``dim``;  dx = dy · (product of the other elements)"""
-
-    node_name = "ProdBackward1"
-
-
 def _prod_of_others(xp: Any, x: Any, dim: int | None) -> Any:
     """For each element, the product of all the others along ``dim`` (all of ``x`` if None)."""
     flat = x.reshape(-1) if dim is None else xp.moveaxis(x, dim, -1)
@@ -226,7 +208,7 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype:
     if dim is None:
         return Prod.apply(input, None, False, npdt)
     d = _wrap_dim(dim, input.ndim)
-    return ProdDim.apply(input, d if input.ndim else None, keepdim, npdt)
+    return Prod.variant("ProdBackward1").apply(input, d if input.ndim else None, keepdim, npdt)
 
 
 # ---------------------------------------------------------------------- norm

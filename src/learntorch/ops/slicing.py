@@ -186,10 +186,6 @@ class Split(_ViewOp):
         return join.cat(grads, ctx.dim), None, None
 
 
-class SplitWithSizes(Split):
-    pass
-
-
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Cut into pieces of ``split_size`` (the last may be smaller), or of the listed sizes.
 
@@ -208,7 +204,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
                 f"dimension {d}), but got split_sizes={list(sizes)}"
             )
-        return SplitWithSizes.apply(tensor, d, sizes)
+        return Split.variant("SplitWithSizesBackward0").apply(tensor, d, sizes)
     step = int(split_size_or_sections)
     if step < 0:
         raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")

@@ -41,14 +41,6 @@ class _SortLike(Op):
         return index_put(zeros, key, grad, False), None, None
 
 
-class Sort(_SortLike):
-    pass
-
-
-class Topk(_SortLike):
-    pass
-
-
 def _order(a: Any, dim: int, descending: bool, stable: bool = True) -> Any:
     xp = backend.array_module(a)
     if a.dtype == bool:
@@ -79,7 +71,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
         )
     d = _wrap_dim(dim, input.ndim)
     order = _order(input._data, d, descending).astype(np.int64, copy=False)
-    vals, idx = Sort.apply(input, d, order)
+    vals, idx = _SortLike.variant("SortBackward0").apply(input, d, order)
     return _sort_t((vals, idx))
 
 
@@ -105,7 +97,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     order = _order(a, d, largest).astype(np.int64, copy=False)
     order = order[(slice(None),) * d + (slice(0, k),)]
     x = input if input.ndim else input.reshape(1)
-    vals, idx = Topk.apply(x, d, order)
+    vals, idx = _SortLike.variant("TopkBackward0").apply(x, d, order)
     if input.ndim == 0:
         vals, idx = vals.reshape(()), idx.reshape(())
     return _topk_t((vals, idx))

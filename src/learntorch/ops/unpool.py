@@ -13,10 +13,6 @@ from .windows import _prod
 # --------------------------------------------------------------------------------------
 # max unpooling
 # --------------------------------------------------------------------------------------
-class MaxUnpool2D(PlaneScatter):
-    """y[n, c, idx] = x (zeros elsewhere);  dx = dy[n, c, idx]"""
-
-
 def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  output_size: Any = None) -> Tensor:  # fmt: skip
     """Put each value back where ``max_pool2d(..., return_indices=True)`` found it; zeros elsewhere.
@@ -64,5 +60,5 @@ def _max_unpool(nd: int, input: Tensor, indices: Tensor, kernel_size: Any, strid
         raise RuntimeError(
             f"Found an invalid max index: {i} (output volumes are of size {'x'.join(map(str, out))}"
         )
-    y = MaxUnpool2D.apply(x, idx, tuple(out))
+    y = PlaneScatter.variant("MaxUnpool2DBackward0").apply(x, idx, tuple(out))
     return y.squeeze(-2) if nd == 1 else y
