@@ -3,7 +3,7 @@
 Adaptive average pooling and interpolation (nearest, linear, bilinear, trilinear) are
 *linear and separable*: along each spatial dimension they multiply by a small
 ``(out, in)`` matrix. The backward multiplies by its transpose. Adaptive max pooling
-picks a window per output the same way and remembers where the maximum came from.
+takes the maximum over the same variable-size windows and remembers where it came from.
 """
 
 from __future__ import annotations
