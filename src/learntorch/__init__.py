@@ -84,6 +84,7 @@ from .dtypes import (
     uint8,
 )
 from .ops.arith import add, lerp, mul, multiply, neg, negative, pow, rsub, square, sub, subtract, where
+from .ops.broadcast import broadcast_shapes, broadcast_tensors
 from .ops.compare import (
     allclose,
     bitwise_and,
@@ -233,6 +234,7 @@ __all__ = [
     "all", "amax", "amin", "any", "argmax", "argmin", "count_nonzero", "cumprod", "cumsum", "logsumexp",
     "max", "mean", "min", "norm", "prod", "std", "std_mean", "sum", "var", "var_mean",
     "addmm", "bmm", "dot", "einsum", "ger", "matmul", "mm", "mv", "outer", "vdot",
+    "broadcast_shapes", "broadcast_tensors",
     "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "permute", "t",
     "as_strided", "cat", "concat", "concatenate", "chunk", "diagonal", "flip", "hstack", "vstack",
     "movedim", "narrow", "repeat_interleave", "roll", "select", "split", "stack", "swapaxes", "tril",
