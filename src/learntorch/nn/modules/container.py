@@ -17,7 +17,7 @@ from itertools import chain, islice
 from typing import Any, Iterable, Iterator, Mapping
 
 from .module import Module, _addindent
-from .parameter_containers import ParameterDict, ParameterList
+from .parameter_containers import ParameterDict, ParameterList, _update_pairs
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
@@ -309,29 +309,5 @@ class ModuleDict(Module):
 
     def update(self, modules: Mapping[str, Module] | Iterable) -> None:
         """Add modules from a mapping or from an iterable of (key, module) pairs."""
-        if not isinstance(modules, Iterable):
-            raise TypeError(
-                "ModuleDict.update should be called with an iterable of key/value pairs, but got "
-                + type(modules).__name__
-            )
-        if isinstance(modules, (OrderedDict, ModuleDict, Mapping)):
-            for key, module in modules.items():
-                self[key] = module
-        else:
-            for j, m in enumerate(modules):
-                if not isinstance(m, Iterable):
-                    raise TypeError(
-                        "ModuleDict update sequence element #"
-                        + str(j)
-                        + " should be Iterable; is"
-                        + type(m).__name__
-                    )
-                if not len(m) == 2:
-                    raise ValueError(
-                        "ModuleDict update sequence element #"
-                        + str(j)
-                        + " has length "
-                        + str(len(m))
-                        + "; 2 is required"
-                    )
-                self[m[0]] = m[1]
+        for key, module in _update_pairs(modules, ModuleDict, "ModuleDict", "ModuleDict"):
+            self[key] = module

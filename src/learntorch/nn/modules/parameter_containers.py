@@ -23,6 +23,32 @@ def _param_line(k: Any, p: Any, by_dtype: bool) -> str:
     return f"  ({k}): Object of type: {type(p).__name__}"
 
 
+def _update_pairs(items: Any, own_type: type, name: str, element_name: str) -> Iterator[tuple[Any, Any]]:
+    """The (key, value) pairs that ``ModuleDict.update`` / ``ParameterDict.update`` add, with torch's errors.
+
+    ``name`` and ``element_name`` are how torch names the class in its two messages
+    (``ParameterDict`` says ``ParametersDict`` in the first one).
+    """
+    if not isinstance(items, Iterable):
+        raise TypeError(
+            f"{name}.update should be called with an iterable of key/value pairs, but got "
+            + type(items).__name__
+        )
+    if isinstance(items, (OrderedDict, own_type, Mapping)):
+        yield from items.items()
+        return
+    for j, pair in enumerate(items):
+        if not isinstance(pair, Iterable):
+            raise TypeError(
+                f"{element_name} update sequence element #{j} should be Iterable; is" + type(pair).__name__
+            )
+        if not len(pair) == 2:
+            raise ValueError(
+                f"{element_name} update sequence element #{j} has length {len(pair)}; 2 is required"
+            )
+        yield pair[0], pair[1]
+
+
 class ParameterList(Module):
     """A list of parameters, registered as ``'0'``, ``'1'``, ... (plain tensors are wrapped).
 
@@ -162,32 +188,8 @@ class ParameterDict(Module):
             del self[k]
 
     def update(self, parameters: Any) -> None:
-        if not isinstance(parameters, Iterable):
-            raise TypeError(
-                "ParametersDict.update should be called with an iterable of key/value pairs, but got "
-                + type(parameters).__name__
-            )
-        if isinstance(parameters, (OrderedDict, ParameterDict, Mapping)):
-            for key, parameter in parameters.items():
-                self[key] = parameter
-        else:
-            for j, p in enumerate(parameters):
-                if not isinstance(p, Iterable):
-                    raise TypeError(
-                        "ParameterDict update sequence element #"
-                        + str(j)
-                        + " should be Iterable; is"
-                        + type(p).__name__
-                    )
-                if not len(p) == 2:
-                    raise ValueError(
-                        "ParameterDict update sequence element #"
-                        + str(j)
-                        + " has length "
-                        + str(len(p))
-                        + "; 2 is required"
-                    )
-                self[p[0]] = p[1]
+        for key, parameter in _update_pairs(parameters, ParameterDict, "ParametersDict", "ParameterDict"):
+            self[key] = parameter
 
     def extra_repr(self) -> str:
         return "\n".join(_param_line(k, p, False) for k, p in self.items())
