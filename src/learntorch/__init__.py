@@ -118,57 +118,15 @@ from .ops.compare import (
 )
 from .ops.copy import clone
 from .ops.division import div, divide, floor_divide, fmod, remainder, true_divide
-from .ops.index import (
-    argsort,
-    argwhere,
-    gather,
-    index_put,
-    index_select,
-    masked_fill,
-    masked_select,
-    nonzero,
-    scatter,
-    scatter_add,
-    sort,
-    take_along_dim,
-    topk,
-    unique,
-)
-from .ops.linalg import (
-    addmm,
-    bmm,
-    dot,
-    einsum,
-    ger,
-    matmul,
-    mm,
-    mv,
-    outer,
-    vdot,
-)
-from .ops.reduce import (
-    all,
-    amax,
-    amin,
-    any,
-    argmax,
-    argmin,
-    count_nonzero,
-    cumprod,
-    cumsum,
-    logsumexp,
-    max,
-    mean,
-    min,
-    norm,
-    prod,
-    std,
-    std_mean,
-    sum,
-    var,
-    var_mean,
-)
+from .ops.einsum import einsum
+from .ops.extrema import amax, amin, argmax, argmin, max, min
+from .ops.gather import gather, index_select, scatter, scatter_add, take_along_dim
+from .ops.index import index_put
+from .ops.linalg import addmm, bmm, dot, ger, matmul, mm, mv, outer, vdot
+from .ops.mask import argwhere, masked_fill, masked_select, nonzero
+from .ops.reduce import all, any, count_nonzero, logsumexp, mean, norm, prod, sum
 from .ops.rounding import ceil, floor, frac, round, trunc
+from .ops.scan import cumprod, cumsum
 from .ops.shape import (
     as_strided,
     cat,
@@ -199,6 +157,7 @@ from .ops.shape import (
     unsqueeze,
     vstack,
 )
+from .ops.sort import argsort, sort, topk, unique
 from .ops.unary import (
     abs,
     absolute,
@@ -220,6 +179,7 @@ from .ops.unary import (
     tan,
     tanh,
 )
+from .ops.variance import std, std_mean, var, var_mean
 from .random import (
     Generator,
     bernoulli,

@@ -113,7 +113,7 @@ def worker_loop(
     parent_pid: int,
 ) -> None:
     """The body of one worker process."""
-    from .dataloader import make_fetcher  # noqa: PLC0415
+    from .fetch import make_fetcher  # noqa: PLC0415
 
     global _worker_info
     try:
