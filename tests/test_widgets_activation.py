@@ -44,7 +44,10 @@ def test_curve_derivative_and_zones_match_torch(torch, name, params):
     # so torch counts 2 of 4000 samples as dead that learntorch counts as saturated
     tol = 1e-3 if params.get("approximate") == "tanh" else 0
     assert ex.dead_frac == pytest.approx(np.mean(sg == 0), abs=tol)
-    assert ex.saturated_frac == pytest.approx(np.mean((np.abs(sg) < SATURATED) & (sg != 0)), abs=2e-3)
+    # saturated: slope below SATURATED (10%) of its peak over the drawn range, the inspector's definition
+    threshold = SATURATED * np.max(np.abs(dy))
+    assert ex.saturation_slope == pytest.approx(threshold, rel=1e-4)
+    assert ex.saturated_frac == pytest.approx(np.mean((np.abs(sg) < threshold) & (sg != 0)), abs=2e-3)
     for a, b in ex.dead:  # every grid point inside a dead zone has gradient exactly 0
         assert np.all(dy[(ex.x >= a) & (ex.x <= b)] == 0)
 
@@ -103,3 +106,15 @@ def test_bad_input_is_shown_not_raised(torch):
 def test_headless_png():
     b = ActivationExplorer()._repr_mimebundle_()
     assert b["image/png"] and b["text/plain"] == "ActivationExplorer: Tanh(): f(4) = 0.9993, f'(4) = 0.001341"
+
+
+@pytest.mark.parametrize("name", ["Sigmoid", "Tanh"])
+def test_saturated_zone_is_the_inspectors(name):
+    """The explorer shades exactly where viz.GradientInspector counts inputs as saturated."""
+    from learntorch.viz._grad_rules import saturation_point
+
+    ex = ActivationExplorer(name=name)
+    x_star = saturation_point(name, SATURATED)
+    step = float(ex.x[1] - ex.x[0])
+    (left, right) = ex.saturated[0], ex.saturated[-1]
+    assert left[1] == pytest.approx(-x_star, abs=step) and right[0] == pytest.approx(x_star, abs=step)

@@ -1,10 +1,7 @@
-"""Everyday functions composed from other ops (no backward of their own): broadcast_shapes,
-broadcast_tensors, meshgrid, diag, addcmul, addcdiv, median, index_add, relu_; and nansum
+"""Everyday functions composed from other ops (no backward of their own): meshgrid, diag, addcmul, addcdiv, median, index_add, relu_; and nansum
 (one small Op, so its node reads ``NansumBackward0`` as in torch).
 
 >>> import learntorch as torch
->>> torch.broadcast_shapes((2, 1), (3,))
-torch.Size([2, 3])
 >>> xs, ys = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
 >>> xs.shape, ys[1]
 (torch.Size([2, 3]), tensor([3, 4, 5]))
@@ -25,8 +22,6 @@ from . import _util
 from .compare import where
 
 __all__ = [
-    "broadcast_shapes",
-    "broadcast_tensors",
     "meshgrid",
     "diag",
     "addcmul",
@@ -36,20 +31,6 @@ __all__ = [
     "index_add",
     "relu_",
 ]
-
-
-def broadcast_shapes(*shapes: Any) -> Any:
-    """The shape ``shapes`` broadcast to (torch's RuntimeError when they do not)."""
-    from ..tensor import Size
-
-    norm = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
-    return Size(_util.broadcast_shapes(*norm) if norm else ())
-
-
-def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
-    """Expand every tensor to the common shape (views; no copies)."""
-    shape = broadcast_shapes(*(t.shape for t in tensors))
-    return tuple(t.expand(shape) for t in tensors)
 
 
 def meshgrid(*tensors: Tensor | Sequence[Tensor], indexing: str | None = None) -> tuple[Tensor, ...]:

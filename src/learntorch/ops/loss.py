@@ -13,7 +13,7 @@ from typing import Any
 
 from ..autograd.function import Op
 from ..tensor import Tensor
-from ._util import unbroadcast
+from ._util import _quiet, unbroadcast
 from .arith import where
 from .unary import sigmoid
 
@@ -179,21 +179,16 @@ class NllLossGrad(Op):
         return NllLoss.apply(gg, target, weight, reduction, ignore_index), *([None] * 6)
 
 
-class NllLoss2d(NllLoss):
-    """The same loss on (N, C, H, W) inputs; PyTorch names its node ``NllLoss2DBackward0``."""
-
-    node_name = "NllLoss2DBackward0"
-
-
 def nll_loss_raw(logp: Tensor, target: Any, weight: Any, reduction: str, ignore_index: int) -> Tensor:
     """NLL on log-probabilities ``logp`` with ``target``/``weight`` given as arrays."""
+    nll2d = NllLoss.variant("NllLoss2DBackward0")
     if logp.ndim == 3 or logp.ndim > 4:  # torch runs these as (N, C, 1, rest) through the 2-D kernel
         n, c, rest = logp.shape[0], logp.shape[1], int(math.prod(logp.shape[2:]))
-        out = NllLoss2d.apply(
+        out = nll2d.apply(
             logp.reshape(n, c, 1, rest), target.reshape(n, 1, rest), weight, reduction, ignore_index
         )
         return out.view(target.shape) if reduction == "none" else out
-    op = NllLoss2d if logp.ndim == 4 else NllLoss
+    op = nll2d if logp.ndim == 4 else NllLoss
     return op.apply(logp, target, weight, reduction, ignore_index)
 
 
@@ -376,22 +371,6 @@ def _neg_log_sigmoid(x: Tensor) -> Tensor:
     from .activation import softplus  # noqa: PLC0415
 
     return softplus(-x)
-
-
-class _quiet:
-    """Silence NumPy's divide-by-zero warning for log(0) (the result is clamped anyway)."""
-
-    def __init__(self, xp: Any) -> None:
-        self.xp = xp
-        self.state = None
-
-    def __enter__(self) -> None:
-        if self.xp.__name__ == "numpy":
-            self.state = self.xp.seterr(divide="ignore", invalid="ignore")
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.state is not None:
-            self.xp.seterr(**self.state)
 
 
 def bce_raw(x: Tensor, y: Tensor, weight: Tensor | None, reduction: str) -> Tensor:

@@ -3,8 +3,9 @@
 The curve is the module applied to a grid of inputs; the derivative is autograd's
 (``y.sum().backward()`` then ``x.grad``), as is the gradient each sample of the input
 distribution receives. Where the derivative is exactly 0 the unit is *dead* there
-(ReLU below 0); where it is below 0.05 it is *saturated* (tanh and sigmoid far from 0:
-note 000's tanh at x = 4 passes on 0.0013 of the gradient).
+(ReLU below 0); where it is below 10% of its peak it is *saturated* (tanh and sigmoid far
+from 0: note 000's tanh at x = 4 passes on 0.0013 of the gradient). That is the definition
+``viz.GradientInspector`` uses, so the two instruments agree.
 
 >>> from learntorch.widgets import ActivationExplorer
 >>> ex = ActivationExplorer()  # tanh, probed at x = 4
@@ -29,8 +30,8 @@ __all__ = ["ActivationExplorer", "ACTIVATIONS", "SATURATED"]
 #: the elementwise activations of ``nn`` (Softmax, LogSoftmax and Softmin work along a dim)
 ACTIVATIONS = ("ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "CELU", "SELU", "GELU", "SiLU", "Mish",
                "Sigmoid", "Tanh", "Hardtanh", "Softplus", "LogSigmoid")  # fmt: skip
-#: |f'(x)| below this (but not 0) counts as saturated
-SATURATED = 0.05
+#: |f'(x)| below this fraction of its peak (but not 0) counts as saturated, as in viz.GradientInspector
+SATURATED = 0.1
 #: slider ranges of the constructor arguments that take numbers
 RANGES = {"negative_slope": (-0.5, 1.0), "alpha": (0.1, 3.0), "beta": (0.1, 5.0), "threshold": (0.5, 20.0),
           "min_val": (-3.0, 0.0), "max_val": (0.0, 3.0), "init": (-0.5, 1.0)}  # fmt: skip
@@ -130,12 +131,13 @@ class ActivationExplorer(Explorer):
         pv, pg = self._grad(np.array([self.x0], dtype=np.float32))
         self.probe_value, self.probe_grad = float(pv[0]), float(pg[0])
         self.dead = _zones(self.x, self.dy == 0)
-        self.saturated = _zones(self.x, (np.abs(self.dy) < SATURATED) & (self.dy != 0))
+        self.saturation_slope = SATURATED * float(np.max(np.abs(self.dy))) if self.dy.size else 0.0
+        self.saturated = _zones(self.x, (np.abs(self.dy) < self.saturation_slope) & (self.dy != 0))
         self.samples = (self.mean + self.std * self._z).astype(np.float32)
         self.outputs, self.sample_grads = self._grad(self.samples)
         self.dead_frac = float(np.mean(self.sample_grads == 0))
         self.saturated_frac = float(
-            np.mean((np.abs(self.sample_grads) < SATURATED) & (self.sample_grads != 0))
+            np.mean((np.abs(self.sample_grads) < self.saturation_slope) & (self.sample_grads != 0))
         )
 
     # -- picture -----------------------------------------------------------------------
@@ -144,7 +146,13 @@ class ActivationExplorer(Explorer):
 
         cv = Canvas(900, 330)
         cv.text(10, 6, f"{self.module!r}", 13, bold=True)
-        cv.text(10, 26, f"red: dead (f' = 0)   orange: saturated (0 < |f'| < {SATURATED})", 11, (90, 90, 90))
+        cv.text(
+            10,
+            26,
+            f"red: dead (f' = 0)   orange: saturated (0 < |f'| < {SATURATED:.0%} of its peak = {self.saturation_slope:.3g})",
+            11,
+            (90, 90, 90),
+        )
         lo = float(min(self.y.min(), self.dy.min(), -0.2))
         hi = float(max(min(self.y.max(), 6.5), self.dy.max(), 1.1))
         pad = 0.08 * (hi - lo)
