@@ -159,3 +159,29 @@ def test_addcmul_addcdiv_nansum_median_index_add_match_torch(torch):
     )
     x = L(np.array([-1.0, 2.0]))
     assert learntorch.relu_(x) is x and x.tolist() == [0.0, 2.0]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_addcmul_is_bit_identical_with_torchs_fma_and_differentiable(torch, dtype):
+    rng = np.random.RandomState(3)
+    y, a, b = (rng.randn(*s).astype(dtype) for s in [(30, 20), (20,), (30, 1)])
+    w = rng.randn(30, 20).astype(dtype)
+    out = []
+    for lib in (torch, learntorch):
+        ty, ta, tb = (lib.tensor(v, requires_grad=True) for v in (y, a, b))
+        z = lib.addcmul(ty, ta, tb, value=0.3)
+        (z * lib.tensor(w)).sum().backward()
+        x = lib.tensor(y)
+        x.addcmul_(lib.tensor(a), lib.tensor(b), value=0.3)
+        out.append(
+            (type(z.grad_fn).__name__, z.detach().numpy(), x.numpy(), ta.grad.numpy(), tb.grad.numpy())
+        )
+    assert out[0][0] == out[1][0] == "AddcmulBackward0"
+    np.testing.assert_array_equal(out[1][1], out[0][1])
+    np.testing.assert_array_equal(out[1][2], out[0][2])
+    tol = 1e-5 if dtype == "float32" else 1e-13  # gradient sums: summation order
+    np.testing.assert_allclose(out[1][3], out[0][3], rtol=tol)
+    np.testing.assert_allclose(out[1][4], out[0][4], rtol=tol)
+    args = [learntorch.tensor(rng.randn(*s), requires_grad=True) for s in [(3, 2), (2,), (3, 1)]]
+    assert gradcheck(lambda p, q, r: learntorch.addcmul(p, q, r, value=0.7), args)
+    assert gradgradcheck(lambda p, q, r: learntorch.addcmul(p, q, r, value=0.7), args)

@@ -208,3 +208,20 @@ def test_float32_tanh_saturates_like_torch_and_gelu_tanh_tail_is_zero(torch):
         grads.append(t.grad.numpy())
     np.testing.assert_array_equal(grads[1], grads[0])
     assert not grads[1].any()
+
+
+@pytest.mark.parametrize("fn", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("value", [2.5, 0.0, True, 3])
+def test_running_ops_on_0d_input_match_torch(torch, fn, value):
+    res = []
+    for lib in (torch, learntorch):
+        grad = isinstance(value, float)
+        x = lib.tensor(value, dtype=lib.float64 if grad else None, requires_grad=grad)
+        y = getattr(x, fn)(0)
+        if grad:
+            (y * 3).backward()
+        node = type(y.grad_fn).__name__ if y.grad_fn is not None else None
+        res.append((str(y.dtype), y.item(), node, tuple(y.shape), x.grad.item() if grad else None))
+    assert res[0] == res[1]
+    x = learntorch.tensor(1.5, dtype=learntorch.float64, requires_grad=True)
+    assert learntorch.autograd.gradcheck(lambda t: getattr(t, fn)(0), (x,))

@@ -8,7 +8,6 @@ from .. import dtypes
 from ..autograd.function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._util import bind
-from .copy import _to_copy
 
 
 # ---------------------------------------------------------------------- cumulative ops
@@ -18,6 +17,8 @@ class Cumsum(Op):
     @staticmethod
     def forward(ctx, x, dim, dt):
         ctx.dim = dim
+        if x.ndim == 0:  # a 0-d input is its own running sum (torch still records CumsumBackward0)
+            return x.astype(dt or x.dtype, copy=True)
         return ctx.xp.cumsum(x, axis=dim, dtype=dt)
 
     @staticmethod
@@ -32,6 +33,8 @@ class ReverseCumsum(Op):
     def forward(ctx, x, dim):
         ctx.dim = dim
         xp = ctx.xp
+        if x.ndim == 0:
+            return x.copy()
         return xp.flip(xp.cumsum(xp.flip(x, dim), axis=dim), dim)
 
     @staticmethod
@@ -50,8 +53,6 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     if dt is None and not input.dtype.is_floating_point:
         dt = dtypes.int64
     d = _wrap_dim(dim, input.ndim)
-    if input.ndim == 0:
-        return _to_copy(input, dtype=dt, copy=True) if dt is not None else input.clone()
     return Cumsum.apply(input, d, dt.np if dt is not None else None)
 
 
@@ -60,7 +61,7 @@ class Cumprod(Op):
 
     @staticmethod
     def forward(ctx, x, dim, dt):
-        y = ctx.xp.cumprod(x, axis=dim, dtype=dt)
+        y = x.astype(dt or x.dtype, copy=True) if x.ndim == 0 else ctx.xp.cumprod(x, axis=dim, dtype=dt)
         ctx.dim = dim
         ctx.save_for_backward(x, y)
         return y
@@ -69,6 +70,8 @@ class Cumprod(Op):
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         dim = ctx.dim
+        if x.ndim == 0:
+            return grad, None, None
         if not bool((x._data == 0).any()):
             return ReverseCumsum.apply(grad * y, dim) / x, None, None
         return Tensor._make(_cumprod_grad_with_zeros(ctx.xp, x._data, grad._data, dim)), None, None
@@ -98,8 +101,6 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     if dt is None and not input.dtype.is_floating_point:
         dt = dtypes.int64
     d = _wrap_dim(dim, input.ndim)
-    if input.ndim == 0:
-        return input.clone()
     return Cumprod.apply(input, d, dt.np if dt is not None else None)
 
 
