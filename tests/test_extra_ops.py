@@ -185,3 +185,11 @@ def test_addcmul_is_bit_identical_with_torchs_fma_and_differentiable(torch, dtyp
     args = [learntorch.tensor(rng.randn(*s), requires_grad=True) for s in [(3, 2), (2,), (3, 1)]]
     assert gradcheck(lambda p, q, r: learntorch.addcmul(p, q, r, value=0.7), args)
     assert gradgradcheck(lambda p, q, r: learntorch.addcmul(p, q, r, value=0.7), args)
+
+
+def test_addcmul_promotes_like_torch(torch):
+    cases = [(np.float64(3.5), np.int64(1), np.int64(1)), (np.float32([1.5]), np.float64(2.0), np.int64(3))]
+    for y, a, b in cases:
+        t = torch.addcmul(torch.tensor(y), torch.tensor(a), torch.tensor(b), value=0.5)
+        l = learntorch.addcmul(learntorch.tensor(y), learntorch.tensor(a), learntorch.tensor(b), value=0.5)
+        same(t, l)
