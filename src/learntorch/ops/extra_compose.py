@@ -121,12 +121,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: float = 1
     >>> torch.addcmul(torch.tensor([1.0]), torch.tensor([2.0]), torch.tensor([3.0]), value=0.5)
     tensor([4.])
     """
-    pairs = (
-        dtypes.result_type(input, tensor1),
-        dtypes.result_type(input, tensor2),
-        dtypes.result_type(tensor1, tensor2),
-    )
-    dt = dtypes.promote_types(dtypes.promote_types(pairs[0], pairs[1]), pairs[2])
+    dt = dtypes.result_type(input, tensor1, tensor2)
     if not dt.is_floating_point:
         return input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
     y, a, b = (t if t.dtype == dt else t.to(dt) for t in (input, tensor1, tensor2))
