@@ -225,3 +225,15 @@ def test_running_ops_on_0d_input_match_torch(torch, fn, value):
     assert res[0] == res[1]
     x = learntorch.tensor(1.5, dtype=learntorch.float64, requires_grad=True)
     assert learntorch.autograd.gradcheck(lambda t: getattr(t, fn)(0), (x,))
+
+
+def test_spread_of_constant_rows_is_exactly_zero_like_torch(torch):
+    a = np.full((4, 3, 1), 3e38)
+    a[0, 2, 0] = 1.0
+    for fn, kw in (("std", dict(dim=-2, correction=0, keepdim=True)), ("var", dict(dim=1)), ("std", {})):
+        t = getattr(torch.tensor(a), fn)(**kw).numpy()
+        l = getattr(learntorch.tensor(a), fn)(**kw).numpy()
+        np.testing.assert_allclose(l, t, rtol=1e-15)
+    x = learntorch.tensor(np.array([[0.5, 1.5, -0.3], [2.0, 2.0, 2.0]]), requires_grad=True)
+    assert learntorch.autograd.gradcheck(lambda v: v.std(1), (x[:1].detach().requires_grad_(),))
+    assert learntorch.std(x, 1)[1].item() == 0.0

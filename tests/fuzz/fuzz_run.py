@@ -152,7 +152,7 @@ def _within_sum_bound(tl, ll, env: dict, names: list, g: Generator) -> bool:
         for k, c in zip(names, consts)
     )
     eps = float(torch.finfo(tl.dtype).eps)
-    return abs(float(tl) - float(ll.item())) <= GRAD_ULPS * eps * max(scale, 1.0)
+    return abs(float(tl.detach()) - float(ll.item())) <= GRAD_ULPS * eps * max(scale, 1.0)
 
 
 def run_program(d: Draw, max_lines: int = 6) -> Outcome:

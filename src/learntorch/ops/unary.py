@@ -286,7 +286,7 @@ def relu(input: Tensor) -> Tensor:
     >>> torch.relu(torch.tensor([-1.0, 0.5]))
     tensor([0.0000, 0.5000])
     """
-    if input.dtype is _BOOL:
+    if getattr(input, "dtype", None) is _BOOL:
         raise RuntimeError(
             "Boolean inputs not supported for relu\nhint: convert the mask first, e.g. x.float()"
         )

@@ -25,6 +25,17 @@ def _dof_check(name: str, shape: tuple, dims: tuple | None, correction: Any) -> 
         )
 
 
+def _constant_is_zero(xp: Any, x: Any, v: Any, dims: Any, keepdim: bool) -> Any:
+    """Where every reduced element is the same value the spread is exactly 0, as torch's Welford
+    update gives it; NumPy's mean of [3e38] * 3 is off by an ulp and leaves a std of ~4e22."""
+    if x.size == 0 or x.ndim == 0:
+        return v
+    same = x.max(axis=dims, keepdims=keepdim) == x.min(axis=dims, keepdims=keepdim)
+    if not bool(same.any()):
+        return v
+    return xp.where(same & ~xp.isnan(v), xp.zeros_like(v), v)
+
+
 class Var(Op):
     """y = Σ (x - mean)² / (n - correction);  dx = dy 2 (x - mean) / (n - correction)"""
 
@@ -35,9 +46,10 @@ class Var(Op):
         _dof_check("var", x.shape, dims, correction)
         with _quiet(ctx.xp), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return ctx.xp.asarray(x.var(axis=dims, ddof=correction, keepdims=keepdim)).astype(
+            v = ctx.xp.asarray(x.var(axis=dims, ddof=correction, keepdims=keepdim)).astype(
                 x.dtype, copy=False
             )
+            return _constant_is_zero(ctx.xp, x, v, dims, keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -62,6 +74,7 @@ class Std(Op):
             y = ctx.xp.asarray(x.std(axis=dims, ddof=correction, keepdims=keepdim)).astype(
                 x.dtype, copy=False
             )
+            y = _constant_is_zero(ctx.xp, x, y, dims, keepdim)
         ctx.save_for_backward(x, y)
         return y
 
