@@ -13,8 +13,8 @@ play button) replays the race step by step.
 >>> ex = OptimizerExplorer(landscape="ravine: 0.1x² + 2y²", racers=[("SGD", {"lr": 0.4})], steps=20)
 >>> ex.runs[0].label, ex.runs[0].path.shape
 ('SGD(lr=0.4)', (21, 2))
->>> bool(ex.runs[0].loss[-1] < 0.05)
-True
+>>> round(float(ex.runs[0].loss[0]), 3), round(float(ex.runs[0].loss[-1]), 3)  # d2l's eta=0.4 on the ravine
+(10.5, 0.089)
 >>> ex.update(racers=[("SGD", {"lr": -1.0})]); print(ex.error.splitlines()[0])
 ValueError: Invalid learning rate: -1.0
 """
