@@ -1,4 +1,4 @@
-"""learntorch on CuPy against torch on CUDA: a 4096² matmul and an elementwise chain, with backward.
+"""learntorch on CuPy against torch on CUDA: matmul, an elementwise chain, an MLP and a ResNet-18 training step.
 
 Run on a machine with an NVIDIA GPU, CuPy and (for the ratio) a CUDA build of torch:
 
@@ -32,6 +32,41 @@ def _timeit(step: Callable[[], Any], sync: Callable[[], None], repeat: int) -> f
     return statistics.median(times)
 
 
+def _resnet18(T: Any) -> Any:
+    """ResNet-18 (torchvision's layout, 10 classes) written with the shared nn API, so both libraries build it."""
+    nn = T.nn
+
+    class Block(nn.Module):
+        def __init__(self, cin: int, cout: int, stride: int) -> None:
+            super().__init__()
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(cout)
+            self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout)
+            self.down = (
+                nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+                if stride != 1 or cin != cout
+                else nn.Identity()
+            )
+
+        def forward(self, x: Any) -> Any:
+            y = self.bn1(self.conv1(x)).relu()
+            return (self.bn2(self.conv2(y)) + self.down(x)).relu()
+
+    layers: list[Any] = [
+        nn.Conv2d(3, 64, 7, 2, 3, bias=False),
+        nn.BatchNorm2d(64),
+        nn.ReLU(),
+        nn.MaxPool2d(3, 2, 1),
+    ]
+    cin = 64
+    for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        layers += [Block(cin, cout, stride), Block(cout, cout, 1)]
+        cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 10)]
+    return nn.Sequential(*layers)
+
+
 def _cases(T: Any, device: str) -> dict[str, Callable[[], Any]]:
     T.manual_seed(0)
     a = T.randn(4096, 4096, device=device)
@@ -54,7 +89,29 @@ def _cases(T: Any, device: str) -> dict[str, Callable[[], Any]]:
         xg.grad = None
         ((xg * 2 + 1).tanh() * xg.sigmoid()).exp().sum().backward()
 
+    mlp = T.nn.Sequential(T.nn.Flatten(), T.nn.Linear(784, 256), T.nn.ReLU(), T.nn.Linear(256, 10)).to(device)
+    mlp_opt = T.optim.SGD(mlp.parameters(), lr=0.1)
+    xb = T.randn(256, 1, 28, 28, device=device)
+    yb = T.randint(0, 10, (256,), device=device)
+
+    def mlp_step() -> Any:
+        mlp_opt.zero_grad()
+        T.nn.functional.cross_entropy(mlp(xb), yb).backward()
+        mlp_opt.step()
+
+    resnet = _resnet18(T).to(device)
+    res_opt = T.optim.SGD(resnet.parameters(), lr=0.01, momentum=0.9)
+    xr = T.randn(32, 3, 64, 64, device=device)
+    yr = T.randint(0, 10, (32,), device=device)
+
+    def resnet_step() -> Any:
+        res_opt.zero_grad()
+        T.nn.functional.cross_entropy(resnet(xr), yr).backward()
+        res_opt.step()
+
     return {
+        "MLP 784-256-10 step, batch 256": mlp_step,
+        "ResNet-18 step, batch 32, 64×64": resnet_step,
         "matmul 4096² (fp32)": matmul,
         "matmul 4096² + backward": matmul_backward,
         "elementwise chain 4M": chain,

@@ -21,6 +21,9 @@ from math import inf as inf
 from math import nan as nan
 from math import pi as pi
 
+# Tensor first: defining it imports the op families (ops/), which attach their methods to it.
+from .tensor import Tensor  # isort: skip
+
 from . import autograd, cuda, dtypes, nn, ops, optim, random, return_types, serialization, utils
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .autograd import (
@@ -50,6 +53,15 @@ from .creation import (
     zeros_like,
 )
 from .dtypes import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
     bool,
     double,
     dtype,
@@ -71,6 +83,40 @@ from .dtypes import (
     short,
     uint8,
 )
+from .ops.arith import add, lerp, mul, multiply, neg, negative, pow, rsub, square, sub, subtract, where
+from .ops.compare import (
+    allclose,
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
+    clamp,
+    clip,
+    eq,
+    equal,
+    ge,
+    greater,
+    greater_equal,
+    gt,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
+    le,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    lt,
+    maximum,
+    minimum,
+    ne,
+    not_equal,
+)
+from .ops.copy import clone
+from .ops.division import div, divide, floor_divide, fmod, remainder, true_divide
 from .ops.index import (
     argsort,
     argwhere,
@@ -99,80 +145,6 @@ from .ops.linalg import (
     outer,
     vdot,
 )
-from .ops.pointwise import (
-    abs,
-    absolute,
-    add,
-    allclose,
-    bitwise_and,
-    bitwise_not,
-    bitwise_or,
-    bitwise_xor,
-    ceil,
-    clamp,
-    clip,
-    clone,
-    cos,
-    div,
-    divide,
-    eq,
-    equal,
-    erf,
-    exp,
-    expm1,
-    floor,
-    floor_divide,
-    fmod,
-    frac,
-    ge,
-    greater,
-    greater_equal,
-    gt,
-    isclose,
-    isfinite,
-    isinf,
-    isnan,
-    le,
-    lerp,
-    less,
-    less_equal,
-    log,
-    log1p,
-    log2,
-    log10,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
-    lt,
-    maximum,
-    minimum,
-    mul,
-    multiply,
-    ne,
-    neg,
-    negative,
-    not_equal,
-    pow,
-    reciprocal,
-    relu,
-    remainder,
-    round,
-    rsqrt,
-    rsub,
-    sigmoid,
-    sign,
-    sin,
-    sqrt,
-    square,
-    sub,
-    subtract,
-    tan,
-    tanh,
-    true_divide,
-    trunc,
-    where,
-)
 from .ops.reduce import (
     all,
     amax,
@@ -195,6 +167,7 @@ from .ops.reduce import (
     var,
     var_mean,
 )
+from .ops.rounding import ceil, floor, frac, round, trunc
 from .ops.shape import (
     as_strided,
     cat,
@@ -225,6 +198,27 @@ from .ops.shape import (
     unsqueeze,
     vstack,
 )
+from .ops.unary import (
+    abs,
+    absolute,
+    cos,
+    erf,
+    exp,
+    expm1,
+    log,
+    log1p,
+    log2,
+    log10,
+    reciprocal,
+    relu,
+    rsqrt,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    tan,
+    tanh,
+)
 from .random import (
     Generator,
     bernoulli,
@@ -245,20 +239,7 @@ from .random import (
     set_rng_state,
 )
 from .serialization import load, save
-from .tensor import (
-    BoolTensor,
-    ByteTensor,
-    CharTensor,
-    DoubleTensor,
-    FloatTensor,
-    HalfTensor,
-    IntTensor,
-    LongTensor,
-    ShortTensor,
-    Size,
-    Tensor,
-    is_tensor,
-)
+from .tensor import Size, is_tensor
 
 float = float  # noqa: PLW0127 - torch.float is float32 (re-exported on purpose)
 

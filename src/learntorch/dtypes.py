@@ -79,7 +79,7 @@ def from_numpy_dtype(np_dtype: Any) -> dtype:
 
 
 _SCALAR_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-                 "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}  # fmt: skip
+                 "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double", "bfloat16": "BFloat16"}  # fmt: skip
 
 
 def scalar_type_name(d: dtype) -> str:
@@ -89,6 +89,29 @@ def scalar_type_name(d: dtype) -> str:
     ('Float', 'Long')
     """
     return _SCALAR_NAMES[d.name]
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}  # fmt: skip
+
+
+def c_type_name(d: dtype) -> str:
+    """The C++ type name PyTorch prints in some messages (``float``, ``long int``, ...).
+
+    >>> c_type_name(float32), c_type_name(int64)
+    ('float', 'long int')
+    """
+    return _C_NAMES[d.name]
+
+
+def legacy_type_name(d: dtype, cuda: bool = False) -> str:
+    """The old-style type name ``x.type()`` returns: ``torch.FloatTensor``, ``torch.cuda.LongTensor``.
+
+    >>> legacy_type_name(float32), legacy_type_name(int64, cuda=True)
+    ('torch.FloatTensor', 'torch.cuda.LongTensor')
+    """
+    return ("torch.cuda." if cuda else "torch.") + scalar_type_name(d) + "Tensor"
 
 
 def by_name(name: str) -> dtype:
@@ -176,3 +199,75 @@ def result_type(*operands: Any) -> dtype:
     if result is None:
         result = _default
     return result
+
+
+class LegacyTensorType(type):
+    """``torch.FloatTensor`` and friends: old-style names for "a CPU tensor of this dtype".
+
+    Calling one builds a tensor (``torch.FloatTensor([1, 2])``, ``torch.LongTensor(2, 3)``);
+    ``isinstance(x, torch.FloatTensor)`` checks the dtype; ``x.type(torch.LongTensor)`` converts.
+    """
+
+    dtype: dtype
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        from .tensor import Size, Tensor  # noqa: PLC0415 - tensor.py imports this module
+
+        if kwargs.pop("device", None) not in (None, "cpu"):
+            raise TypeError(f"{cls.__name__} is a CPU tensor type; use torch.tensor(..., device=...)")
+        if kwargs:
+            raise TypeError(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        dt = cls.dtype
+        if not args:
+            return Tensor._make(np.empty((0,), dtype=dt.np))
+        if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer, Size)):
+            src = args[0]
+            if isinstance(src, Tensor):
+                if src.dtype is not dt:
+                    raise TypeError(
+                        f"expected {dt} tensor (got {src.dtype} tensor)\n"
+                        f"hint: convert with x.to({dt}) instead."
+                    )
+                return src.detach()
+            return Tensor._make(np.array(src, dtype=dt.np))
+        shape = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
+        return Tensor._make(np.empty(tuple(builtins.int(n) for n in shape), dtype=dt.np))
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        from .tensor import Tensor  # noqa: PLC0415 - tensor.py imports this module
+
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and not obj.is_cuda
+
+    def __repr__(cls) -> str:
+        return f"<class 'torch.{cls.__name__}'>"
+
+
+def _legacy_type(name: str, dt: dtype) -> Any:
+    return LegacyTensorType(name, (), {"dtype": dt, "__module__": "learntorch.dtypes"})
+
+
+FloatTensor = _legacy_type("FloatTensor", float32)
+
+
+DoubleTensor = _legacy_type("DoubleTensor", float64)
+
+
+HalfTensor = _legacy_type("HalfTensor", float16)
+
+
+LongTensor = _legacy_type("LongTensor", int64)
+
+
+IntTensor = _legacy_type("IntTensor", int32)
+
+
+ShortTensor = _legacy_type("ShortTensor", int16)
+
+
+CharTensor = _legacy_type("CharTensor", int8)
+
+
+ByteTensor = _legacy_type("ByteTensor", uint8)
+
+
+BoolTensor = _legacy_type("BoolTensor", bool)

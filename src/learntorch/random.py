@@ -439,7 +439,7 @@ def _contiguous(t: Tensor) -> bool:
 
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     """Write ``values`` (flat, in memory order) into ``t`` in place and bump its version."""
-    from .ops.pointwise import _check_inplace  # noqa: PLC0415
+    from .ops.copy import _check_inplace  # noqa: PLC0415
 
     _check_inplace(t)
     if backend.is_gpu_array(t._data):

@@ -30,10 +30,7 @@ from .autograd.grad_mode import _state as _grad_state
 from .backend import device
 from .dtypes import dtype
 
-__all__ = [
-    "Tensor", "Size", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor",
-    "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
-]  # fmt: skip
+__all__ = ["Tensor", "Size"]
 
 
 class Size(tuple):
@@ -351,8 +348,8 @@ class Tensor:
                 )
             if value.dtype != self.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_CPP_NAMES[value.dtype.name]}' to a tensor "
-                    f"with grad_dtype '{_SCALAR_TYPE_NAMES[self.dtype.name]}'. The gradient must match the tensor's "
+                    f"attempting to assign a gradient with dtype '{dtypes.c_type_name(value.dtype)}' to a tensor "
+                    f"with grad_dtype '{dtypes.scalar_type_name(self.dtype)}'. The gradient must match the tensor's "
                     "grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
                     "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with "
                     "caution. Diverging the dtypes of a tensor and its gradient may break downstream "
@@ -569,6 +566,143 @@ class Tensor:
 
         return tensor_repr(self)
 
+    # ---------------------------------------------------------------- Python operators
+    # Each operator is one call into its op family: ops/arith.py, division.py, compare.py, unary.py.
+    # ``_binary`` answers NotImplemented for operands that are neither tensors nor numbers.
+    def __add__(self, other: Any) -> Any:
+        return _binary(arith.add, self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return _binary(arith.add, self, other)
+
+    def __sub__(self, other: Any) -> Any:
+        return _binary(arith.sub, self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return _binary(arith.rsub, self, other)
+
+    def __mul__(self, other: Any) -> Any:
+        return _binary(arith.mul, self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return _binary(arith.mul, self, other)
+
+    def __truediv__(self, other: Any) -> Any:
+        return _binary(division.div, self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        # torch computes number / x as reciprocal(x) * number (the graph shows MulBackward0)
+        return _binary(lambda x, n: arith.mul(unary.reciprocal(x), n), self, other)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return _binary(division.floor_divide, self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _binary(lambda x, n: division.floor_divide(n, x), self, other)
+
+    def __mod__(self, other: Any) -> Any:
+        return _binary(division.remainder, self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return _binary(lambda x, n: division.remainder(n, x), self, other)
+
+    def __pow__(self, other: Any) -> Any:
+        return _binary(arith.pow, self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return _binary(lambda x, n: arith.pow(n, x), self, other)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return linalg.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return linalg.matmul(other, self)
+
+    def __getitem__(self, key: Any) -> Tensor:
+        return index.getitem(self, key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        index.setitem(self, key, value)
+
+    def __neg__(self) -> Tensor:
+        return arith.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return unary.abs(self)
+
+    def __invert__(self) -> Tensor:
+        return compare.bitwise_not(self)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return _binary(compare.eq, self, other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return _binary(compare.ne, self, other)
+
+    def __lt__(self, other: Any) -> Any:
+        return _binary(compare.lt, self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return _binary(compare.le, self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return _binary(compare.gt, self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return _binary(compare.ge, self, other)
+
+    def __and__(self, other: Any) -> Any:
+        return _binary(compare.bitwise_and, self, other)
+
+    def __rand__(self, other: Any) -> Any:
+        return _binary(lambda x, n: compare.bitwise_and(n, x), self, other)
+
+    def __or__(self, other: Any) -> Any:
+        return _binary(compare.bitwise_or, self, other)
+
+    def __ror__(self, other: Any) -> Any:
+        return _binary(lambda x, n: compare.bitwise_or(n, x), self, other)
+
+    def __xor__(self, other: Any) -> Any:
+        return _binary(compare.bitwise_xor, self, other)
+
+    def __rxor__(self, other: Any) -> Any:
+        return _binary(lambda x, n: compare.bitwise_xor(n, x), self, other)
+
+    # In place (x += y): the op's in-place method, which writes into x and hands x the history.
+    def __iadd__(self, other: Any) -> Tensor:
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self.div_(other)
+
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self.floor_divide_(other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self.remainder_(other)
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return self.pow_(other)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self.bitwise_xor_(other)
+
     def __reduce_ex__(self, protocol: int) -> Any:
         # Like PyTorch, pickle the whole memory block plus where this tensor sits in it, so
         # tensors that shared memory (views) share it again after loading.
@@ -621,7 +755,7 @@ class Tensor:
                 dev, dt = a.device, a.dtype
             elif isinstance(a, (str, device, builtins.int)) and a is not None:
                 dev = backend.as_device(a)
-        from .ops.pointwise import _to_copy  # noqa: PLC0415
+        from .ops.copy import _to_copy  # noqa: PLC0415
 
         return _to_copy(self, dtype=dt, device=dev, copy=copy)
 
@@ -636,10 +770,8 @@ class Tensor:
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            from .autograd.function import _legacy_type_name  # noqa: PLC0415
-
-            return _legacy_type_name(self.dtype, self.is_cuda)
-        if isinstance(dtype, _LegacyTensorType):
+            return dtypes.legacy_type_name(self.dtype, self.is_cuda)
+        if isinstance(dtype, dtypes.LegacyTensorType):
             dtype = dtype.dtype
         if isinstance(dtype, str):
             names = {
@@ -724,58 +856,6 @@ class Tensor:
         return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device, **kw)
 
 
-class _LegacyTensorType(type):
-    """``torch.FloatTensor`` and friends: old-style names for "a CPU tensor of this dtype".
-
-    Calling one builds a tensor (``torch.FloatTensor([1, 2])``, ``torch.LongTensor(2, 3)``);
-    ``isinstance(x, torch.FloatTensor)`` checks the dtype; ``x.type(torch.LongTensor)`` converts.
-    """
-
-    dtype: dtype
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Tensor:
-        if kwargs.pop("device", None) not in (None, "cpu"):
-            raise TypeError(f"{cls.__name__} is a CPU tensor type; use torch.tensor(..., device=...)")
-        if kwargs:
-            raise TypeError(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        dt = cls.dtype
-        if not args:
-            return Tensor._make(np.empty((0,), dtype=dt.np))
-        if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer, Size)):
-            src = args[0]
-            if isinstance(src, Tensor):
-                if src.dtype is not dt:
-                    raise TypeError(
-                        f"expected {dt} tensor (got {src.dtype} tensor)\n"
-                        f"hint: convert with x.to({dt}) instead."
-                    )
-                return src.detach()
-            return Tensor._make(np.array(src, dtype=dt.np))
-        shape = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
-        return Tensor._make(np.empty(tuple(builtins.int(n) for n in shape), dtype=dt.np))
-
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and not obj.is_cuda
-
-    def __repr__(cls) -> str:
-        return f"<class 'torch.{cls.__name__}'>"
-
-
-def _legacy_type(name: str, dt: dtype) -> Any:
-    return _LegacyTensorType(name, (), {"dtype": dt, "__module__": "learntorch.tensor"})
-
-
-FloatTensor = _legacy_type("FloatTensor", dtypes.float32)
-DoubleTensor = _legacy_type("DoubleTensor", dtypes.float64)
-HalfTensor = _legacy_type("HalfTensor", dtypes.float16)
-LongTensor = _legacy_type("LongTensor", dtypes.int64)
-IntTensor = _legacy_type("IntTensor", dtypes.int32)
-ShortTensor = _legacy_type("ShortTensor", dtypes.int16)
-CharTensor = _legacy_type("CharTensor", dtypes.int8)
-ByteTensor = _legacy_type("ByteTensor", dtypes.uint8)
-BoolTensor = _legacy_type("BoolTensor", dtypes.bool)
-
-
 class _Storage:
     """The memory block behind a tensor (what ``untyped_storage()`` returns)."""
 
@@ -810,16 +890,6 @@ def _storage_root(a: Any) -> Any:
         if b is None or not hasattr(b, "shape"):
             return a
         a = b
-
-
-_CPP_NAMES = {
-    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-    "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
-}  # fmt: skip
-_SCALAR_TYPE_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-}  # fmt: skip
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:
@@ -876,3 +946,14 @@ def is_tensor(obj: Any) -> bool:
 
 def no_grad_enabled() -> bool:
     return not grad_mode.is_grad_enabled()
+
+
+def _binary(fn: Callable, self: Tensor, other: Any) -> Any:
+    """``fn(self, other)``, or ``NotImplemented`` (so Python tries the other side) for a foreign operand."""
+    if not isinstance(other, (Tensor, int, float, bool)) and not hasattr(other, "dtype"):
+        return NotImplemented
+    return fn(self, other)
+
+
+# The op families import Tensor from this module, so they are imported after the class exists.
+from .ops import arith, compare, division, index, linalg, unary  # noqa: E402

@@ -410,7 +410,11 @@ def _owns_memory(data: Any) -> bool:
     (CPython reference counts: the tensor's attribute, our argument and getrefcount's own
     argument make 3; a view of ``data`` or another tensor wrapping it would add one.)
     """
-    return getattr(data, "base", True) is None and data.flags.writeable and sys.getrefcount(data) <= 3
+    return (
+        getattr(data, "base", True) is None
+        and getattr(data.flags, "writeable", True)
+        and sys.getrefcount(data) <= 3
+    )
 
 
 def _validate(node: Node, grads_in: tuple) -> tuple:

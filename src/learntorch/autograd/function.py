@@ -229,9 +229,9 @@ class _Saved:
                     else ""
                 )
             shape = "[" + ", ".join(str(s) for s in self.data.shape) + "]"
-            from ..dtypes import from_numpy_dtype  # noqa: PLC0415
+            from ..dtypes import from_numpy_dtype, legacy_type_name  # noqa: PLC0415
 
-            tname = _legacy_type_name(from_numpy_dtype(self.data.dtype), backend.is_gpu_array(self.data))
+            tname = legacy_type_name(from_numpy_dtype(self.data.dtype), backend.is_gpu_array(self.data))
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: [{tname} {shape}]{desc} is at version "
@@ -256,21 +256,6 @@ class _Saved:
 def _short_name(node: Any) -> str:
     name = type(node).__name__
     return re.sub(r"Backward\d*$", "", name) or name
-
-
-def _legacy_type_name(dt: Any, cuda: bool) -> str:
-    names = {
-        "float32": "FloatTensor",
-        "float64": "DoubleTensor",
-        "float16": "HalfTensor",
-        "int64": "LongTensor",
-        "int32": "IntTensor",
-        "int16": "ShortTensor",
-        "int8": "CharTensor",
-        "uint8": "ByteTensor",
-        "bool": "BoolTensor",
-    }
-    return ("torch.cuda." if cuda else "torch.") + names[dt.name]
 
 
 def _accumulate_node(t: Any) -> AccumulateGrad:

@@ -7,10 +7,11 @@ tests use ``solve`` (a chapter with its solutions filled in) and ``build_map``
 
 from __future__ import annotations
 
-from .checks import check, check_close, is_blank
+from .checks import Verdict, check, check_close, is_blank
 from .notebooks import build_map, exercise_cells, read_solutions, solutions_path, solve
 
 __all__ = [
+    "Verdict",
     "check",
     "check_close",
     "is_blank",

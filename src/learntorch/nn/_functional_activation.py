@@ -1,7 +1,7 @@
 """``nn.functional`` activations: thin wrappers over the primitives in ``ops/``.
 
 The primitives with their own backward live in ``learntorch/ops/activation.py``
-(softmax family, GELU, ELU, ...) and ``ops/pointwise.py`` (ReLU, sigmoid, tanh).
+(softmax family, GELU, ELU, ...) and ``ops/unary.py`` (ReLU, sigmoid, tanh).
 Here they get PyTorch's functional signatures (``inplace=``, ``dim=``, ``dtype=``).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ops import pointwise
+from ..ops import unary
 from ..ops.activation import (
     celu,
     elu,
@@ -41,7 +41,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> F.relu(torch.tensor([-1.0, 2.0]))
     tensor([0., 2.])
     """
-    return input.relu_() if inplace else pointwise.relu(input)
+    return input.relu_() if inplace else unary.relu(input)
 
 
 def relu_(input: Tensor) -> Tensor:
@@ -56,12 +56,12 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-x))``."""
-    return pointwise.sigmoid(input)
+    return unary.sigmoid(input)
 
 
 def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent."""
-    return pointwise.tanh(input)
+    return unary.tanh(input)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:

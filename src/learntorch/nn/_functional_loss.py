@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import dtypes
 from ..ops.activation import _scalar_name, log_softmax
+from ..ops.arith import where
 from ..ops.loss import (
     bce_logits_raw,
     bce_raw,
@@ -21,7 +22,6 @@ from ..ops.loss import (
     nll_loss_raw,
     smooth_l1_raw,
 )
-from ..ops.pointwise import where
 from ..tensor import Tensor
 
 __all__ = [

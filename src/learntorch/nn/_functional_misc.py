@@ -8,8 +8,8 @@ import numpy as np
 
 from .. import backend, dtypes
 from ..ops import linalg
+from ..ops.arith import where
 from ..ops.padding import constant_pad, index_pad
-from ..ops.pointwise import where
 from ..tensor import Tensor
 
 __all__ = ["linear", "bilinear", "pad", "one_hot", "normalize"]

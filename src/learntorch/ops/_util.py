@@ -94,3 +94,22 @@ def bind(**methods: Any) -> None:
     """Attach functions to ``Tensor`` as methods (each family file calls this once)."""
     for name, fn in methods.items():
         setattr(Tensor, name, numpy_aliases(fn))
+
+
+def _zeros(like: Tensor) -> Tensor:
+    return Tensor._make(backend.array_module(like._data).zeros_like(like._data))
+
+
+class _quiet:
+    """Silence NumPy's floating-point warnings (torch gives inf/nan without a warning)."""
+
+    def __init__(self, xp: Any) -> None:
+        self._ctx = xp.errstate(all="ignore") if hasattr(xp, "errstate") else None
+
+    def __enter__(self) -> None:
+        if self._ctx is not None:
+            self._ctx.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)

@@ -17,7 +17,8 @@ from typing import Any
 from ..autograd.function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._util import bind
-from .pointwise import exp, sigmoid, tanh, where
+from .arith import where
+from .unary import exp, sigmoid, tanh
 
 __all__ = [
     "softmax", "log_softmax", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",

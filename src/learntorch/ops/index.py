@@ -26,18 +26,17 @@ import numpy as np
 
 from .. import backend, dtypes
 from ..autograd import grad_mode
-from ..autograd.function import Node, Op, edge_of
+from ..autograd.function import Op
+from ..autograd.inplace import _check_inplace, _inplace, _make_inplace, _snapshot
 from ..return_types import make_return_type
 from ..tensor import Tensor, _wrap_dim
+from . import layout
 from ._util import bind, unbroadcast
+from .compare import where
+from .copy import _copy_, _to_copy
 from .shape import (
     Alias,
-    _elem_strides,
-    _logical_index,
-    _refresh_views,
-    _regenerate,
     _slice,
-    _strided,
     select,
     unsqueeze,
 )
@@ -70,7 +69,7 @@ def _empty_rowmajor(xp: Any, shape: tuple, dt: Any) -> Any:
     for s in reversed(shape):
         st.append(acc)
         acc *= max(s, 1)
-    return _strided(xp.empty(1, dtype=dt), tuple(shape), tuple(reversed(st)))
+    return layout.strided(xp.empty(1, dtype=dt), tuple(shape), tuple(reversed(st)))
 
 
 def _rowmajor(xp: Any, a: Any) -> Any:
@@ -117,8 +116,6 @@ def _zero_like_scalar(t: Tensor) -> Tensor:
 
 def _as_value(v: Any, like: Tensor) -> Tensor:
     """``v`` as a tensor of ``like``'s dtype and device (keeps the graph for tensors)."""
-    from .pointwise import _to_copy  # noqa: PLC0415
-
     if isinstance(v, Tensor):
         return _to_copy(v, dtype=like.dtype, device=like.device)
     xp = backend.array_module(like._data)
@@ -137,8 +134,6 @@ def index_put(input: Tensor, indices: Sequence[Any], values: Any, accumulate: bo
 
 
 def _index_put_(self: Tensor, indices: Sequence[Any], values: Any, accumulate: bool = False) -> Tensor:
-    from .pointwise import _check_inplace, _inplace, _snapshot  # noqa: PLC0415
-
     _check_inplace(self)
     v = _as_value(values, self)
     key = tuple(i._data if isinstance(i, Tensor) else i for i in indices)
@@ -351,8 +346,6 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     tensor([[1., 1., 5.],
             [0., 0., 6.]])
     """
-    from .pointwise import _copy_  # noqa: PLC0415
-
     if not isinstance(value, Tensor):
         value = Tensor._make(backend.array_module(self._data).asarray(value, dtype=self._data.dtype))
     y, advanced, touched = _split_key(self, key)
@@ -360,77 +353,6 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
         _index_put_(y, _advanced_key(y, advanced), value)
         return
     _copy_(y, value)
-
-
-# ---------------------------------------------------------------------- CopySlices
-class CopySlices(Node):
-    """The new ``grad_fn`` of a base tensor after an in-place op on one of its views.
-
-    Its gradient, ``g`` (shaped like the base), splits in two: outside the view's
-    region it flows to the base's old history; inside, it goes through the
-    in-place op's backward (``fn``), whose gradient for the view's old value is
-    written back into the region and whose other gradients go to ``fn``'s other
-    inputs. The region is addressed by ``idx``, the flat index into the base of
-    every element of the view, so any view geometry works.
-    """
-
-    def __init__(self, base_shape: tuple, idx: Any, fn: Node | None, fn_nr: int, collapse: bool) -> None:
-        super().__init__()
-        self.base_shape, self.idx, self.fn, self.fn_nr, self.collapse = base_shape, idx, fn, fn_nr, collapse
-
-    def name(self) -> str:
-        return "torch::autograd::CopySlices"
-
-    def _free_saved(self) -> None:
-        if self.fn is not None and self.collapse:
-            self.fn._free_saved()
-
-    def _apply_backward(self, grads: list) -> tuple:
-        from ..autograd.engine import _validate  # noqa: PLC0415
-
-        g = grads[0]
-        if g is None:
-            shape, dt, _ = self._out_meta[0]
-            g = Tensor._make(self._xp.zeros(shape, dtype=dt))
-        flat = g.reshape(-1)
-        key = (self.idx,)
-        region = Index.apply(flat, key)
-        if not self.collapse:
-            base_g = index_put(flat, key, _zero_like_scalar(g), False).view(self.base_shape)
-            return base_g, region
-        fn = self.fn
-        buf: list = [None] * fn._num_outputs
-        buf[self.fn_nr] = region
-        res = _validate(fn, tuple(fn._apply_backward(buf)))
-        g0 = res[0] if res else None
-        val = g0 if g0 is not None else _zero_like_scalar(g)
-        base_g = index_put(flat, key, val, False).view(self.base_shape)
-        return (base_g,) + tuple(res[1:])
-
-
-def _copy_slices(view: Tensor, result: Tensor) -> None:
-    """Make ``view``'s base carry the history of an in-place write of ``result`` into ``view``."""
-    root = view._base
-    if view._data.dtype != root._data.dtype:
-        return
-    idx = _logical_index(
-        root._data, tuple(view._data.shape), _elem_strides(view._data), view.storage_offset()
-    )
-    old_edge = edge_of(root)
-    fn, nr = result.grad_fn, result._output_nr
-    collapse = fn is not None and bool(fn.next_functions) and fn.next_functions[0] == edge_of(view)
-    node = CopySlices(tuple(root._data.shape), idx, fn, nr, collapse)
-    node._xp = backend.array_module(root._data)
-    node._out_meta = [(root._data.shape, root._data.dtype, root.device)]
-    if collapse:
-        node.next_functions = (old_edge,) + tuple(fn.next_functions[1:])
-    else:
-        node.next_functions = (old_edge, (fn, nr))
-    root.grad_fn = node
-    root._output_nr = 0
-    root._requires_grad = True
-    _regenerate(view, root)
-    _refresh_views(root, view)
 
 
 # ---------------------------------------------------------------------- index_select / gather / scatter
@@ -691,8 +613,6 @@ class MaskedFill(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        from .pointwise import where  # noqa: PLC0415
-
         m = Tensor._make(ctx.mask)
         gx = unbroadcast(where(m, 0.0, grad), ctx._in_shapes[0]) if ctx.needs_input_grad[0] else None
         gv = where(m, grad, 0.0).sum().reshape(ctx._in_shapes[1]) if ctx.needs_input_grad[1] else None
@@ -769,7 +689,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     n = int(nz[0].shape[0])
     k = a.ndim if input.ndim else 0
     if n == 0 or k == 0:
-        return Tensor._make(_strided(xp.empty(1, dtype=xp.int64), (n, k), (1, n)))
+        return Tensor._make(layout.strided(xp.empty(1, dtype=xp.int64), (n, k), (1, n)))
     return Tensor._make(xp.stack(nz, axis=0).astype(xp.int64, copy=False).T)
 
 
@@ -905,28 +825,10 @@ def unique(
     return out[0] if len(out) == 1 else tuple(out)
 
 
-# ---------------------------------------------------------------------- in-place variants
-def _inplace_of(fn: Any) -> Any:
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        from .pointwise import _check_inplace, _inplace, _snapshot  # noqa: PLC0415
-
-        _check_inplace(self)
-        if grad_mode.is_grad_enabled():
-            tensors = [a for a in list(args) + list(kwargs.values()) if isinstance(a, Tensor)]
-            if self._requires_grad or any(t._requires_grad for t in tensors):
-                return _inplace(self, fn(_snapshot(self), *args, **kwargs))
-        with grad_mode.no_grad():
-            return _inplace(self, fn(self, *args, **kwargs))
-
-    method.__name__ = fn.__name__ + "_"
-    return method
-
-
 bind(
-    __getitem__=getitem, __setitem__=setitem,
     index_select=index_select, gather=gather, scatter=scatter, scatter_add=scatter_add,
-    scatter_=_inplace_of(scatter), scatter_add_=_inplace_of(scatter_add),
-    masked_fill=masked_fill, masked_fill_=_inplace_of(masked_fill), masked_select=masked_select,
+    scatter_=_make_inplace(scatter), scatter_add_=_make_inplace(scatter_add),
+    masked_fill=masked_fill, masked_fill_=_make_inplace(masked_fill), masked_select=masked_select,
     take_along_dim=take_along_dim, nonzero=nonzero, argwhere=argwhere,
     sort=sort, argsort=argsort, topk=topk, unique=unique,
     index_put=index_put, index_put_=_index_put_,

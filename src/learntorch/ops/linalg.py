@@ -16,7 +16,8 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import bind, broadcast_shapes, unbroadcast
-from .pointwise import _c_name, mul
+from .arith import mul
+from .shape import UnsafeView
 
 __all__ = ["mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "matmul", "einsum"]
 
@@ -24,7 +25,7 @@ __all__ = ["mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "matmul", 
 def _same_dtype(a: Tensor, b: Tensor) -> None:
     if a.dtype is not b.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_c_name(a.dtype)} != {_c_name(b.dtype)}\n"
+            f"expected m1 and m2 to have the same dtype, but got: {dtypes.c_type_name(a.dtype)} != {dtypes.c_type_name(b.dtype)}\n"
             "hint: matrix products do not promote dtypes; convert one side, e.g. b.to(a.dtype) "
             "(often a float64 tensor made from NumPy meets float32 weights: use .float())."
         )
@@ -377,8 +378,6 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
 
 
 def _folded(a: Tensor, b: Tensor) -> Tensor:
-    from .shape import UnsafeView  # noqa: PLC0415
-
     transpose = b.ndim > a.ndim
     t1 = b.mT if transpose else a
     t2 = (a.t() if a.ndim == 2 else a) if transpose else b
@@ -392,8 +391,6 @@ def _folded(a: Tensor, b: Tensor) -> Tensor:
 
 
 def _batched(a: Tensor, b: Tensor) -> Tensor:
-    from .shape import UnsafeView  # noqa: PLC0415
-
     d1, d2 = a.ndim, b.ndim
     n = a.shape[-2] if d1 > 1 else 1
     m1 = a.shape[-1]
@@ -549,5 +546,4 @@ def einsum(equation: str, *operands: Any) -> Tensor:
 
 bind(
     mm=mm, bmm=bmm, mv=mv, dot=dot, vdot=vdot, outer=outer, ger=ger, addmm=addmm, matmul=matmul,
-    __matmul__=matmul, __rmatmul__=lambda s, o: matmul(o, s),
 )  # fmt: skip

@@ -13,7 +13,8 @@ from typing import Any
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import unbroadcast
-from .pointwise import sigmoid, where
+from .arith import where
+from .unary import sigmoid
 
 __all__ = [
     "div_scalar",

@@ -19,7 +19,9 @@ from ..autograd.function import Op
 from ..return_types import make_return_type
 from ..tensor import Tensor, _wrap_dim
 from ._util import bind
-from .pointwise import _quiet, _to_copy, _zeros, where
+from .arith import _quiet, _zeros, where
+from .compare import maximum, minimum
+from .copy import _to_copy
 
 __all__ = [
     "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean",
@@ -357,15 +359,11 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
     >>> x.max(dim=1).indices
     tensor([1, 0])
     """
-    from .pointwise import maximum  # noqa: PLC0415
-
     return _max_min("max", MaxAll, MaxDim, maximum, input, dim, keepdim)
 
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
     """The smallest element; with ``dim``, ``(values, indices)`` along it; with a tensor, ``minimum``."""
-    from .pointwise import minimum  # noqa: PLC0415
-
     return _max_min("min", MinAll, MinDim, minimum, input, dim, keepdim)
 
 

@@ -16,16 +16,18 @@ computed the way PyTorch computes them, so ``stride()`` agrees with PyTorch.
 from __future__ import annotations
 
 import warnings
-import weakref
 from typing import Any, Sequence
 
 import numpy as np
 
 from .. import backend, dtypes
 from ..autograd import grad_mode
-from ..autograd.function import Op, _apply, edge_of
-from ..tensor import Size, Tensor, _storage_root, _wrap_dim
+from ..autograd.function import Op, _apply
+from ..autograd.inplace import _check_inplace, _track_view
+from ..tensor import Size, Tensor, _wrap_dim
+from . import layout
 from ._util import bind
+from .copy import Clone, _to_copy
 
 __all__ = [
     "view", "reshape", "contiguous", "expand", "expand_as", "transpose", "swapaxes", "t", "permute",
@@ -41,89 +43,6 @@ def _shape_arg(shape: tuple) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         shape = tuple(shape[0])
     return tuple(int(s) for s in shape)
-
-
-def _infer_size(shape: tuple, numel: int) -> tuple:
-    """Replace one ``-1`` by the size that makes ``numel`` elements (torch's ``infer_size``)."""
-    neg = [i for i, s in enumerate(shape) if s == -1]
-    if len(neg) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    known = 1
-    for s in shape:
-        if s != -1:
-            if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
-            known *= s
-    if neg:
-        if known == 0 or numel % known:
-            raise RuntimeError(
-                f"shape '{list(shape)}' is invalid for input of size {numel}\n"
-                f"hint: the sizes other than -1 multiply to {known}, which does not divide {numel}."
-            )
-        shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif known != numel:
-        raise RuntimeError(
-            f"shape '{list(shape)}' is invalid for input of size {numel}\n"
-            f"hint: the new shape holds {known} elements but the tensor has {numel}; the product of "
-            "the sizes must stay the same (use -1 to let one size be inferred)."
-        )
-    return shape
-
-
-def _view_strides(old_shape: tuple, old_strides: tuple, new_shape: tuple) -> tuple | None:
-    """Strides for viewing a tensor as ``new_shape`` without copying, or None (PyTorch's rule).
-
-    Walk both shapes from the right, in *chunks* of dimensions that are laid out
-    back to back in memory; a view exists when every new dimension falls inside
-    one chunk.
-    """
-    if not old_shape:
-        old_shape, old_strides = (1,), (1,)
-    numel = 1
-    for s in old_shape:
-        numel *= s
-    if numel == 0:
-        # any shape of zero elements is a valid view
-        out, st = [], 1
-        for s in reversed(new_shape):
-            out.append(st)
-            st *= max(s, 1)
-        return tuple(reversed(out))
-    new_strides = [0] * len(new_shape)
-    view_d = len(new_shape) - 1
-    chunk_base_stride = old_strides[-1]
-    tensor_numel = 1
-    view_numel = 1
-    for tensor_d in range(len(old_shape) - 1, -1, -1):
-        tensor_numel *= old_shape[tensor_d]
-        if tensor_d == 0 or (
-            old_shape[tensor_d - 1] != 1 and old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride
-        ):
-            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
-                new_strides[view_d] = view_numel * chunk_base_stride
-                view_numel *= new_shape[view_d]
-                view_d -= 1
-            if view_numel != tensor_numel:
-                return None
-            if tensor_d > 0:
-                chunk_base_stride = old_strides[tensor_d - 1]
-                tensor_numel = 1
-                view_numel = 1
-    if view_d != -1:
-        return None
-    return tuple(new_strides)
-
-
-def _elem_strides(arr: Any) -> tuple:
-    it = arr.itemsize
-    return tuple(s // it for s in arr.strides)
-
-
-def _strided(arr: Any, shape: tuple, strides_elems: tuple) -> Any:
-    """A writeable view of ``arr``'s memory (starting at its first element) with new geometry."""
-    xp = backend.array_module(arr)
-    it = arr.itemsize
-    return xp.lib.stride_tricks.as_strided(arr, shape=shape, strides=tuple(s * it for s in strides_elems))
 
 
 # ---------------------------------------------------------------------- view bookkeeping
@@ -150,24 +69,6 @@ class _ViewOp(Op):
         return out
 
 
-def _track_view(v: Tensor) -> None:
-    root = v._base
-    if root is None or (root._requires_grad and root.grad_fn is None):
-        return  # views of a leaf that requires grad can never be modified in place with grad on
-    views = root.__dict__.get("_views")
-    if views is None:
-        views = root._views = []
-    views.append(weakref.ref(v))
-    if len(views) > 64 and len(views) & (len(views) - 1) == 0:
-        views[:] = [r for r in views if r() is not None]
-
-
-def _live_views(root: Tensor) -> list:
-    views = root.__dict__.get("_views") or []
-    out = [r() for r in views]
-    return [v for v in out if v is not None]
-
-
 # ---------------------------------------------------------------------- view, reshape
 class View(_ViewOp):
     """y = x seen with another shape (no copy);  the gradient is viewed back"""
@@ -175,7 +76,7 @@ class View(_ViewOp):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        st = _view_strides(x.shape, _elem_strides(x), shape)
+        st = layout.view_strides(x.shape, layout.elem_strides(x), shape)
         if st is None:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one "
@@ -184,7 +85,7 @@ class View(_ViewOp):
                 "view cannot reinterpret it without copying; use .reshape(...), which copies when it "
                 "must, or call .contiguous() first."
             )
-        return _strided(x, shape, st)
+        return layout.strided(x, shape, st)
 
     @staticmethod
     def backward(ctx, grad):
@@ -231,7 +132,7 @@ def view(self: Tensor, *shape: Any) -> Tensor:
     """
     if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
         return _view_dtype(self, shape[0])
-    shape = _infer_size(_shape_arg(shape), self.numel())
+    shape = layout.infer_size(_shape_arg(shape), self.numel())
     return View.apply(self, shape)
 
 
@@ -241,7 +142,7 @@ def _view_dtype(self: Tensor, dt: dtypes.dtype) -> Tensor:
     new_size = np.dtype(dt.np).itemsize
     old_size = a.itemsize
     if new_size != old_size:
-        src, dst = _TYPE_NAMES[self.dtype.name], _TYPE_NAMES[dt.name]
+        src, dst = dtypes.scalar_type_name(self.dtype), dtypes.scalar_type_name(dt)
         if a.ndim == 0:
             raise RuntimeError(f"self.dim() cannot be 0 to view {src} as {dst} (different element sizes)")
         if self.stride(-1) != 1:
@@ -275,12 +176,6 @@ def _view_dtype(self: Tensor, dt: dtypes.dtype) -> Tensor:
     return out
 
 
-_TYPE_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-    "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "bfloat16": "BFloat16",
-}  # fmt: skip
-
-
 def reshape(self: Tensor, *shape: Any) -> Tensor:
     """Like ``view`` when the layout allows it, otherwise a copy with the new shape.
 
@@ -289,15 +184,13 @@ def reshape(self: Tensor, *shape: Any) -> Tensor:
     >>> x.reshape(6)
     tensor([0, 3, 1, 4, 2, 5])
     """
-    shape = _infer_size(_shape_arg(shape), self.numel())
-    if _view_strides(self._data.shape, self.stride(), shape) is not None:
+    shape = layout.infer_size(_shape_arg(shape), self.numel())
+    if layout.view_strides(self._data.shape, self.stride(), shape) is not None:
         return View.apply(self, shape)
     return UnsafeView.apply(_clone_contiguous(self), shape)
 
 
 def _clone_contiguous(self: Tensor) -> Tensor:
-    from .pointwise import Clone  # noqa: PLC0415
-
     out = Clone.apply(self)
     if not out._data.flags.c_contiguous:
         out._data = backend.array_module(out._data).ascontiguousarray(out._data)
@@ -330,7 +223,7 @@ class Expand(_ViewOp):
         # would have in a contiguous layout; every stretched dimension gets stride 0
         n = len(shape)
         lead = n - x.ndim
-        old_st = _elem_strides(x)
+        old_st = layout.elem_strides(x)
         st = [0] * n
         for i in range(n - 1, -1, -1):
             if i >= lead:
@@ -338,7 +231,7 @@ class Expand(_ViewOp):
             else:
                 size, stride = 1, shape[i + 1] * st[i + 1] if i + 1 < n else 1
             st[i] = stride if size == shape[i] else 0
-        return _strided(x, shape, tuple(st))
+        return layout.strided(x, shape, tuple(st))
 
     @staticmethod
     def backward(ctx, grad):
@@ -386,9 +279,7 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
 
 
 def _type_str(t: Tensor) -> str:
-    from ..autograd.function import _legacy_type_name  # noqa: PLC0415
-
-    return _legacy_type_name(t.dtype, t.is_cuda)
+    return dtypes.legacy_type_name(t.dtype, t.is_cuda)
 
 
 def expand_as(self: Tensor, other: Tensor) -> Tensor:
@@ -451,8 +342,6 @@ def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
     >>> x.transpose_(0, 1).shape, x.stride(), x._version
     (torch.Size([3, 2]), (1, 3), 1)
     """
-    from .pointwise import _check_inplace  # noqa: PLC0415
-
     _check_inplace(self, overlap=False)
     n = self.ndim
     d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
@@ -617,11 +506,11 @@ class Unsqueeze(_ViewOp):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        shape, st = list(x.shape), list(_elem_strides(x))
+        shape, st = list(x.shape), list(layout.elem_strides(x))
         new_st = shape[dim] * st[dim] if dim < x.ndim else 1
         shape.insert(dim, 1)
         st.insert(dim, new_st)
-        return _strided(x, tuple(shape), tuple(st))
+        return layout.strided(x, tuple(shape), tuple(st))
 
     @staticmethod
     def backward(ctx, grad):
@@ -680,7 +569,7 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
             f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
             f"({input.shape[d]}) in the input tensor\nhint: the sizes must multiply to {input.shape[d]}."
         )
-    inner = _infer_size(sizes, input.shape[d])
+    inner = layout.infer_size(sizes, input.shape[d])
     shape = tuple(input.shape[:d]) + inner + tuple(input.shape[d + 1 :])
     return reshape(input, *shape)
 
@@ -709,11 +598,11 @@ class Slice(_ViewOp):
         if stop > start:
             return x[ctx.args[1]]
         # an empty slice: NumPy would not move the data pointer, torch's storage_offset does
-        shape, st = list(x.shape), list(_elem_strides(x))
+        shape, st = list(x.shape), list(layout.elem_strides(x))
         shape[dim] = 0
-        base = _shift(x, start * st[dim]) if x.size and start else x
+        base = layout.shift(x, start * st[dim]) if x.size and start else x
         st[dim] *= step
-        return _strided(base, tuple(shape), tuple(st))
+        return layout.strided(base, tuple(shape), tuple(st))
 
     @staticmethod
     def backward(ctx, grad):
@@ -912,34 +801,12 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     return split(input, step, d)
 
 
-# ---------------------------------------------------------------------- diagonal / as_strided
-def _diag_geometry(shape: tuple, strides: tuple, offset: int, d1: int, d2: int) -> tuple:
-    """(shape, strides, element offset) of the diagonal view, as torch computes them."""
-    if offset >= 0:
-        n = max(min(shape[d1], shape[d2] - offset), 0)
-        start = offset * strides[d2] if n else 0
-    else:
-        n = max(min(shape[d1] + offset, shape[d2]), 0)
-        start = -offset * strides[d1] if n else 0
-    rest = [i for i in range(len(shape)) if i not in (d1, d2)]
-    new_shape = tuple(shape[i] for i in rest) + (n,)
-    new_strides = tuple(strides[i] for i in rest) + (strides[d1] + strides[d2],)
-    return new_shape, new_strides, start
-
-
 def _diag_view(a: Any, offset: int, d1: int, d2: int) -> Any:
-    shape, st, start = _diag_geometry(a.shape, _elem_strides(a), offset, d1, d2)
-    flat_start = a if start == 0 else _strided(a, (1,), (start,))[0:]
+    shape, st, start = layout.diag_geometry(a.shape, layout.elem_strides(a), offset, d1, d2)
+    flat_start = a if start == 0 else layout.strided(a, (1,), (start,))[0:]
     if start:
-        flat_start = _shift(a, start)
-    return _strided(flat_start, shape, st)
-
-
-def _shift(a: Any, elems: int) -> Any:
-    """An array starting ``elems`` elements after ``a``'s first element (same memory)."""
-    xp = backend.array_module(a)
-    it = a.itemsize
-    return xp.lib.stride_tricks.as_strided(a, shape=(elems + 1,), strides=(it,))[elems:]
+        flat_start = layout.shift(a, start)
+    return layout.strided(flat_start, shape, st)
 
 
 class Diagonal(_ViewOp):
@@ -988,62 +855,12 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     return Diagonal.apply(input, int(offset), d1, d2)
 
 
-def _flat_storage(a: Any) -> tuple:
-    """(1-D view of the memory block behind ``a``, element offset of ``a`` in it)."""
-    root = _storage_root(a)
-    it = a.itemsize
-    if root.dtype != a.dtype:
-        n = root.nbytes // it
-        flat = backend.array_module(a).lib.stride_tricks.as_strided(root, shape=(n,), strides=(it,))
-        flat = flat.view(a.dtype) if flat.dtype != a.dtype else flat
-    else:
-        flat = root.reshape(-1) if root.flags.c_contiguous else root.ravel(order="K")
-    from ..tensor import _address  # noqa: PLC0415
-
-    return flat, (_address(a) - _address(flat)) // it
-
-
-def _logical_index(x: Any, size: tuple, stride: tuple, offset: int) -> Any:
-    """For the region ``as_strided(size, stride, offset)`` of ``x``'s storage: the flat (row-major)
-    index into ``x`` of each element, as an int64 array of shape ``size``."""
-    xp = backend.array_module(x)
-    flat, x_off = _flat_storage(x)
-    pos = xp.full((), offset, dtype=xp.int64)
-    for i, (s, st) in enumerate(zip(size, stride)):
-        shape = [1] * len(size)
-        shape[i] = s
-        pos = pos + xp.arange(s, dtype=xp.int64).reshape(shape) * st
-    pos = xp.broadcast_to(pos, size)
-    x_st = _elem_strides(x)
-    if x.flags.c_contiguous or x.size <= 1:
-        idx = pos - x_off
-        ok = (idx >= 0) & (idx < x.size)
-    else:
-        # map storage positions to x's logical positions through a lookup table
-        lo = x_off + sum(min(0, (s - 1) * st) for s, st in zip(x.shape, x_st))
-        hi = x_off + sum(max(0, (s - 1) * st) for s, st in zip(x.shape, x_st))
-        table = xp.full(hi - lo + 1, -1, dtype=xp.int64)
-        where = _strided(_shift(table, x_off - lo), x.shape, x_st)
-        where[...] = xp.arange(x.size, dtype=xp.int64).reshape(x.shape)
-        rel = pos - lo
-        inside = (rel >= 0) & (rel < table.size)
-        idx = xp.where(inside, table[xp.clip(rel, 0, table.size - 1)], -1)
-        ok = idx >= 0
-    if not bool(ok.all()):
-        raise RuntimeError(
-            "as_strided: the requested region reaches memory that is not part of the input tensor, "
-            "so its gradient cannot be expressed\nhint: call as_strided on a contiguous tensor and "
-            "keep the region inside it."
-        )
-    return xp.ascontiguousarray(idx)
-
-
 class AsStrided(_ViewOp):
     """y = x's storage read with the given size, stride and offset (a view)"""
 
     @staticmethod
     def forward(ctx, x, size, stride, offset):
-        flat, _ = _flat_storage(x)
+        flat, _ = layout.flat_storage(x)
         need = offset + sum((s - 1) * st for s, st in zip(size, stride)) + 1 if all(size) else 0
         if need > flat.size or offset < 0:
             raise RuntimeError(
@@ -1053,11 +870,11 @@ class AsStrided(_ViewOp):
             )
         ctx.in_shape = x.shape
         ctx.geom = (size, stride, offset)
-        return _strided(_shift(flat, offset), size, stride)
+        return layout.strided(layout.shift(flat, offset), size, stride)
 
     @staticmethod
     def backward(ctx, grad):
-        idx = Tensor._make(_logical_index(_placeholder(ctx), *ctx.geom))
+        idx = Tensor._make(layout.logical_index(_placeholder(ctx), *ctx.geom))
         return _scatter_flat(grad, idx, ctx.in_shape), None, None, None
 
 
@@ -1139,8 +956,6 @@ def repeat(self: Tensor, *sizes: Any) -> Tensor:
 
 
 def _promote_all(tensors: Sequence[Tensor]) -> list:
-    from .pointwise import _to_copy  # noqa: PLC0415
-
     dt = tensors[0].dtype
     for t_ in tensors[1:]:
         dt = dtypes.promote_types(dt, t_.dtype)
@@ -1420,48 +1235,6 @@ def repeat_interleave(
     y = expand(y, *shape[: d + 1], r, *shape[d + 1 :])
     shape[d] *= r
     return view(contiguous(y), *shape)
-
-
-# ---------------------------------------------------------------------- in-place history
-def _rebase_history(self: Tensor, result: Tensor) -> None:
-    """After an in-place op, ``self`` now carries ``result``'s graph history.
-
-    For a view, the base's history changes instead (through a ``CopySlices``
-    node, see :mod:`learntorch.ops.index`); every live view of a tensor whose
-    history changed gets a fresh ``grad_fn``, as PyTorch regenerates it.
-    """
-    if self._base is not None:
-        from .index import _copy_slices  # noqa: PLC0415
-
-        _copy_slices(self, result)
-        return
-    self._requires_grad = True
-    self.grad_fn = result.grad_fn
-    self._output_nr = result._output_nr
-    _refresh_views(self, None)
-
-
-def _refresh_views(root: Tensor, skip: Any) -> None:
-    """Re-point the ``grad_fn`` of ``root``'s live views at ``root``'s new history."""
-    for v in _live_views(root):
-        if v is skip or v._data.dtype != root._data.dtype:
-            continue
-        _regenerate(v, root)
-
-
-def _regenerate(v: Tensor, root: Tensor) -> None:
-    """Give view ``v`` an ``AsStridedBackward0`` node over ``root``'s current history."""
-    size, stride = tuple(v._data.shape), v.stride()
-    off = v.storage_offset()
-    with grad_mode.enable_grad():
-        node_out = AsStrided.apply(root, size, stride, off)
-    if node_out.grad_fn is None:
-        return
-    node_out.grad_fn._src = root._data
-    v.grad_fn = node_out.grad_fn
-    v._output_nr = 0
-    v._requires_grad = True
-    _ = edge_of  # (edges are read when v is next used)
 
 
 bind(

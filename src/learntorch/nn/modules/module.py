@@ -50,9 +50,7 @@ __all__ = ["Module", "RemovableHandle"]
 def _typename(obj: Any) -> str:
     """PyTorch's ``torch.typename``: 'torch.FloatTensor' for tensors, the qualified class otherwise."""
     if isinstance(obj, Tensor):
-        from ...autograd.function import _legacy_type_name  # noqa: PLC0415
-
-        return _legacy_type_name(obj.dtype, obj.is_cuda)
+        return dtypes.legacy_type_name(obj.dtype, obj.is_cuda)
     module = type(obj).__module__
     name = type(obj).__qualname__
     return name if module in ("builtins", None) else f"{module}.{name}"
