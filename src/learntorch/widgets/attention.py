@@ -241,7 +241,13 @@ class AttentionExplorer(Explorer):
 
         self._w_valid = bind(
             self,
-            w.IntSlider(value=self.valid_len, min=1, max=max(self.n_k, 1), description="valid_len"),
+            w.IntSlider(
+                value=self.valid_len,
+                min=1,
+                max=max(self.n_k, 1),
+                description="valid_len",
+                disabled=self.mask != "valid length",
+            ),
             "valid_len",
         )
         first = [
@@ -276,3 +282,4 @@ class AttentionExplorer(Explorer):
         if getattr(self, "_w_valid", None) is not None:
             with quietly(self):
                 self._w_valid.max = max(self.n_k, 1)
+                self._w_valid.disabled = self.mask != "valid length"

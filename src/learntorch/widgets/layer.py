@@ -242,7 +242,7 @@ class LayerExplorer(Explorer):
             self._aax, self._lax = fig.add_subplot(grid[0, 2]), fig.add_subplot(grid[1, 2])
             for ax in (tax, self._wax, self._aax):
                 ax.set_axis_off()
-            self._text = tax.text(0, 1, "", va="top", family="monospace", fontsize=8, transform=tax.transAxes)
+            self._text = tax.text(0, 1, "", va="top", family="monospace", fontsize=9, transform=tax.transAxes)
             nothing = np.zeros((1, 1))
             self._wim = self._wax.imshow(nothing, cmap="RdBu_r", interpolation="nearest")
             self._aim = self._aax.imshow(nothing, cmap="viridis", interpolation="nearest")
@@ -342,6 +342,7 @@ class LayerExplorer(Explorer):
         self._lline.set_data(range(len(self.losses)), self.losses)
         self._lax.relim()
         self._lax.autoscale_view()
+        self._lax.set_xlim(0, max(len(self.losses) - 1, 1))
         self._lax.set_title(f"loss {self.loss:.4g} after {self._done} training steps", fontsize=9)
         self._warn.set_text("\n".join(textwrap.fill("⚠ " + m, 70) for m in self.warnings[:2]))
 

@@ -340,7 +340,10 @@ class OptimizerExplorer(Explorer):
         if lo >= 0 and finite.size and finite.min() > 0:  # a landscape above 0: a log scale shows the race
             rax.set_yscale("log")
             _plain_log_ticks(rax)
-            rax.set_ylim(max(finite.min(), hi * 1e-9) * 0.5, max(finite.max(), 1e-12) * 2)
+            top = min(
+                finite.max(), max(hi, losses[0] if np.isfinite(losses[0]) else hi)
+            )  # diverging: off the top
+            rax.set_ylim(max(finite.min(), hi * 1e-9) * 0.5, max(top, 1e-12) * 2)
         else:
             rax.set_yscale("linear")
             rax.set_ylim(*self._padded((max(lo, finite.min(initial=lo)), min(hi, finite.max(initial=hi)))))
@@ -376,7 +379,7 @@ class OptimizerExplorer(Explorer):
         chosen = {(n, repr(k)) for n, k in self.racers}
         for label, opt, args, _ in OPTIMIZERS:
             on = w.Checkbox(value=(opt, repr(parse_kwargs(args))) in chosen, description=label, indent=False,
-                            layout=w.Layout(width="95px"))  # fmt: skip
+                            layout=w.Layout(width="110px"))  # fmt: skip
             text = w.Text(value=args, placeholder="arguments, e.g. lr=0.1", continuous_update=False,
                           layout=w.Layout(width="250px"))  # fmt: skip
             on.observe(self._racers_changed, names="value")
