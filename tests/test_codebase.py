@@ -31,7 +31,6 @@ STILL_OVER: set[str] = {
     "learntorch/tensor.py",
     "learntorch/utils/data/dataloader.py",
     "learntorch/vision/transforms/functional.py",
-    "learntorch/viz/graph.py",
 }
 
 # The core: what a tensor is, how gradients flow, the primitive ops.

@@ -96,11 +96,41 @@ def test_builtin_svg_contains_every_box_and_edge(tmp_path):
     assert svg.startswith("<svg")
     for name in ("AddmmBackward0", "ReluBackward0", "TBackward0", "0.weight", "2.bias", "SumBackward0"):
         assert f">{name}</text>" in svg
-    assert svg.count("<polyline") == len(set(g.edges))
+    assert svg.count("<polyline") == len(set(g.edges)) + 1  # + the arrow in the legend
     p = g.save(tmp_path / "g.svg", engine="builtin")
     assert p.read_text().startswith("<svg")
     assert g.save(tmp_path / "g.mmd").read_text().startswith("flowchart")
-    assert "<svg" in g._repr_html_()
+    assert g.save(tmp_path / "graph.png").read_bytes()[:4] == b"\x89PNG"  # used to raise ValueError
+    assert "<svg" in g.save(tmp_path / "g.html").read_text()
+    data, meta = g._repr_mimebundle_()
+    assert set(data) == {"image/svg+xml", "image/png", "text/plain"}  # PNG: untrusted notebooks show it
+    assert data["text/plain"] == g.to_text() and meta["image/png"]["width"] > 0
+    with pytest.raises(ValueError, match="use .svg, .png, .html"):
+        g.save(tmp_path / "g.jpg")
+
+
+def test_legend_explains_every_notation_used():
+    x = lt.tensor([1.0, 2.0], requires_grad=True)
+    w = lt.ones(2, requires_grad=True)
+    y = (x * w).sum()
+    g = viz.graph(y, {"x": x, "w": w})
+    keys = [k for k, _, _ in g.legend()]
+    assert keys == ["op", "leaf", "output", "arrow", "shape", "saved"]
+    text = " ".join(t for _, _, t in g.legend())
+    assert "[] = a scalar (0 dims)" in text and "version counter when saved" in text
+    y.backward()  # now gradients show: grad norm and heat strip join the legend
+    keys = [k for k, _, _ in g.legend()]
+    assert keys[-2:] == ["grad", "heat"]
+    svg = g.svg()
+    assert ">How to read this picture</text>" in svg and ">-&gt; [5, 8]</text>" in svg
+    assert "white = 0, dark red = the" in svg and f'fill="{viz._svg.heat_color(1.0)}"' in svg
+    # an in-place change after saving is flagged in the box and explained in the legend
+    a = lt.ones(3, requires_grad=True)
+    b = a * 2
+    c = b.exp()  # ExpBackward0 saves its output
+    c.mul_(1)
+    g2 = viz.graph(c.sum(), {"a": a})
+    assert "modified" in [k for k, _, _ in g2.legend()]
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
@@ -162,4 +192,4 @@ def test_long_chain_layout_is_readable():
     # every op drawn, boxes inside the canvas
     assert svg.count(">TanhBackward0</text>") == 60
     w, h = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups())
-    assert h > w and h < 181 * 100  # 180 ops in a chain, one row each
+    assert h > w and h < 181 * 110  # 180 ops in a chain, one row each (boxes of 2-4 text lines)

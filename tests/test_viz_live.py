@@ -69,9 +69,42 @@ def test_animator_live_updates_one_display_handle(monkeypatch):
         anim.add(i, 1.0 / (i + 1))
     assert [kind for kind, _ in shown] == ["display", "update", "update", "update"]
     pic = shown[-1][1]
-    assert pic._repr_png_()[:4] == b"\x89PNG" and repr(pic) == "<Animator: loss>"
+    data, meta = pic._repr_mimebundle_()
+    # SVG as d2l draws it, PNG for an untrusted notebook (JupyterLab will not show its SVG), text
+    assert data["image/svg+xml"].startswith("<svg") and data["image/png"][:4] == b"\x89PNG"
+    assert data["text/plain"] == repr(pic) == "<Animator: loss>"
+    assert meta["image/png"] == {"width": 336, "height": 240}  # shown as large as the SVG (96 px per inch)
+    assert "text/html" not in data  # JupyterLab would prefer it and strip the SVG when untrusted
     anim.show()  # already on screen: nothing more
     assert len(shown) == 4
+    png_only = viz.Animator(headless=True, display="png")
+    png_only.add(1, 1.0)
+    assert "image/svg+xml" not in png_only._repr_mimebundle_()[0]
+
+
+def test_animator_has_d2l_attributes_and_draws_every_panel():
+    anim = viz.Animator(
+        xlabel="epoch", ylabel=["loss", "accuracy"], legend=["train loss", "train acc", "test acc"],
+        ncols=2, panels=[0, 1, 1], ylim=[None, (0, 1)], headless=True, figsize=(7, 2.5),
+    )  # fmt: skip
+    assert anim.fig is anim.axes[0].figure and len(anim.axes) == 2
+    for epoch in range(1, 4):
+        anim.add(epoch, (1.0 / epoch, 0.5 + 0.1 * epoch, 0.45 + 0.1 * epoch))
+    assert anim.X == [[1.0, 2.0, 3.0]] * 3 and anim.Y[0] == pytest.approx([1.0, 0.5, 1 / 3])
+    anim.figure()
+    left, right = anim.axes
+    assert [ln.get_label() for ln in left.get_lines()] == ["train loss"]
+    assert [ln.get_label() for ln in right.get_lines()] == ["train acc", "test acc"]
+    assert (left.get_ylabel(), right.get_ylabel()) == ("loss", "accuracy")
+    assert tuple(right.get_ylim()) == (0.0, 1.0)
+    # default: line i in panel i % panels, so nothing is left undrawn
+    four = viz.Animator(nrows=2, ncols=2, headless=True)
+    four.add(0, (1, 2, 3, 4, 5))
+    four.figure()
+    assert [len(ax.get_lines()) for ax in four.axes] == [2, 1, 1, 1]
+    again = viz.Animator(nrows=2, ncols=2, headless=True)
+    again.add(0, (1, 2, 3, 4, 5))
+    assert four.svg() == again.svg()  # deterministic SVG (stable ids, no date): fine for stored notebooks
 
 
 def test_headless_detection(monkeypatch):
@@ -101,18 +134,27 @@ def _blobs(n=240, seed=0):
     return DataLoader(ds, batch_size=24, shuffle=True), DataLoader(ds, batch_size=80)
 
 
-def test_train_ch6_prints_like_d2l(capsys, monkeypatch):
+def test_train_ch6_prints_like_d2l(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("LEARNTORCH_HEADLESS", "1")
     lt.manual_seed(0)
     train_iter, test_iter = _blobs()
     net = nn.Sequential(nn.Flatten(), nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3))
-    viz.train_ch6(net, train_iter, test_iter, num_epochs=3, lr=0.5, device=viz.try_gpu(99))
+    hist = viz.train_ch6(net, train_iter, test_iter, num_epochs=3, lr=0.5, device=viz.try_gpu(99),
+                         save=str(tmp_path / "curves.svg"))  # fmt: skip
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "training on: cpu"
     m = re.fullmatch(r"loss: (\d\.\d{3}), train acc: (\d\.\d{3}), test acc: (\d\.\d{3})", out[1])
     assert m and float(m.group(3)) > 0.9
     assert re.fullmatch(r"\d+\.\d examples/sec on cpu", out[2])
     assert viz.evaluate_accuracy(net, test_iter) == pytest.approx(float(m.group(3)), abs=1e-3)
+    # headless, it still hands back what a script can save or plot
+    assert set(hist) == {"train_loss", "train_acc", "test_acc"} and len(hist["test_acc"]) == 3
+    assert f"{hist['train_loss'][-1]:.3f}" == m.group(1) and f"{hist['test_acc'][-1]:.3f}" == m.group(3)
+    assert (tmp_path / "curves.svg").read_text().count("<svg") == 1
+    ax = hist.figure.figure.axes[0]
+    assert [ln.get_label() for ln in ax.get_lines()] == ["train loss", "train acc", "test acc"]
+    assert list(ax.get_lines()[2].get_ydata()) == pytest.approx(hist["test_acc"])
+    assert hist.save(str(tmp_path / "again.png")) and (tmp_path / "again.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_train_general_with_inspector_and_progress(capsys, monkeypatch):
@@ -134,6 +176,9 @@ def test_train_general_with_inspector_and_progress(capsys, monkeypatch):
     )
     assert len(insp.history) == 2 * len(train_iter)  # one record per optimizer step
     assert len(hist["train_loss"]) == 2 and hist["test_acc"][-1] > 0.9
+    assert hist.figure is None  # animator=False: no curves drawn
+    with pytest.raises(ValueError, match="save= needs the curves"):
+        viz.train(net, train_iter, test_iter, 1, animator=False, save="x.png", progress=False)
     err = capsys.readouterr().err
     assert "20/20" in err  # the tqdm bar went to stderr
 
@@ -146,11 +191,16 @@ def test_demo_writes_its_files(tmp_path, capsys, monkeypatch):
     paths = run_demo(tmp_path / "out", epochs=1, progress=False)
     assert time.perf_counter() - t0 < 60
     out = capsys.readouterr().out
-    for key in ("curves", "graph", "summary", "summary_html", "gradients", "gradients_png"):
+    for key in ("curves", "graph", "graph_png", "summary", "summary_html", "gradients", "gradients_png"):
         assert paths[key].exists() and str(paths[key]) in out
     assert paths["curves"].read_bytes()[:4] == b"\x89PNG"
     svg = paths["graph"].read_text()
     assert svg.lstrip().startswith("<svg") and "ConvolutionBackward0" in svg and "0.weight" in svg
-    assert "Total params: 1,898" in paths["summary"].read_text()
-    assert "grad norm" in paths["gradients"].read_text()
+    assert ">How to read this picture</text>" in svg and paths["graph_png"].read_bytes()[:4] == b"\x89PNG"
+    summary = paths["summary"].read_text()
+    assert "Total params: 1,898" in summary and "Kernel Shape" in summary and "Param %" in summary
+    assert "<!doctype html>" in paths["summary_html"].read_text()
+    report = paths["gradients"].read_text()
+    assert "grad norm" in report and "Rules (measured | threshold | verdict):" in report
+    assert "History(1 epochs:" in out
     assert re.search(r"test acc: 0\.\d{3}", out)

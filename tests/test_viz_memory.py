@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 import learntorch as lt
@@ -76,7 +78,21 @@ def test_svg_marks_element_order_of_a_transpose():
     marks = [c.split(">#")[1].split("<")[0] for c in cells if ">#" in c]
     assert marks == ["0", "2", "4", "1", "3", "5"]
     assert "@3" in svg and "<title>cell 3</title>" in svg
-    assert "<pre>" in viz.memory(x)._repr_html_()
+    data, _ = viz.memory(x)._repr_mimebundle_()
+    # the text form is the text/plain twin, not repeated above the drawing
+    assert set(data) == {"image/svg+xml", "image/png", "text/plain"} and "<pre>" not in data["image/svg+xml"]
+    assert data["text/plain"] == repr(viz.memory(x))
+
+
+def test_values_fit_their_cells_and_save(tmp_path):
+    big = lt.tensor([123456.789, -0.000123, 3.0])
+    m = viz.memory(big=big)
+    svg = m.svg()
+    width = float(re.search(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="28"', svg).group(1))
+    assert width >= viz._svg.text_width("1.23e+05", 12) + 12  # the longest value plus a margin
+    assert ">How to read this picture</text>" in svg
+    assert m.save(tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
+    assert m.save(tmp_path / "m.svg").read_text().startswith("<svg")
 
 
 def test_names_from_keywords_and_fallback():

@@ -32,13 +32,11 @@ def _check_lenet(s):
     assert s.total_mult_adds == LENET_MACS
     assert [r.output_shape for r in s.rows] == LENET_SHAPES
     assert [r.num_params for r in s.rows if r.num_params] == [156, 2416, 48120, 10164, 850]
-    leaf_out = sum(r.output_bytes for r in s.rows if r.is_leaf)
-    assert leaf_out == 4 * sum(
-        6 * 28 * 28 * 2 + 6 * 14 * 14 + 16 * 10 * 10 * 2 + 16 * 25 + 400 + 240 + 168 + 10 for _ in [0]
-    )
-    assert s.forward_backward_bytes == 2 * leaf_out
+    # torchinfo: 2 x the outputs of the leaf layers that have parameters (conv, conv, 3 linear)
+    assert s.forward_backward_bytes == 2 * 4 * (6 * 28 * 28 + 16 * 10 * 10 + 120 + 84 + 10)
     assert s.params_bytes == 4 * 61706 and s.input_bytes == 4 * 28 * 28
     text = str(s)
+    assert "Forward/backward pass size (MB): 0.05" in text
     assert "├─Conv2d: 1-1" in text and "[1, 6, 28, 28]" in text
     assert "Total params: 61,706" in text and "Trainable params: 61,706" in text
     assert "Total mult-adds (K): 423.04" in text
@@ -47,13 +45,13 @@ def _check_lenet(s):
 
 def test_lenet_numbers_on_torch_model(torch):
     # the summary works on any module with PyTorch's hook API; real torch checks the hand counts
-    _check_lenet(viz.summary(_lenet(torch), input_size=(1, 1, 28, 28)))
+    _check_lenet(viz.summary(_lenet(torch), input_size=(1, 1, 28, 28), verbose=0))
 
 
 def test_lenet_numbers_on_learntorch():
     if not hasattr(nn, "Conv2d") or not hasattr(nn, "AvgPool2d"):
         pytest.skip("nn.Conv2d / nn.AvgPool2d not available yet")
-    _check_lenet(viz.summary(_lenet(lt), input_size=(1, 1, 28, 28)))
+    _check_lenet(viz.summary(_lenet(lt), input_size=(1, 1, 28, 28), verbose=0))
 
 
 class Block(nn.Module):
@@ -99,9 +97,90 @@ def test_mlp_tree_counts_and_depth():
     line = next(ln for ln in text.splitlines() if "Sequential: 1-2" in ln)
     assert line.split()[-1] == "144"
     html = shallow._repr_html_()
-    assert "<table" in html and "blocks (Sequential)" in html and "Total params: 211" in html
+    assert (
+        "<table" in html
+        and "blocks (Sequential)" in html
+        and ">Total params</td>" in html
+        and ">211<" in html
+    )
 
 
 def test_summary_needs_an_input():
     with pytest.raises(ValueError, match="input_size"):
         viz.summary(Net())
+
+
+class ReadmeConvNet(nn.Module):
+    """The model of torchinfo's README (conv-pool twice, dropout, two linear layers)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 10, kernel_size=5)
+        self.conv2 = nn.Conv2d(10, 20, kernel_size=5)
+        self.conv2_drop = nn.Dropout2d()
+        self.fc1 = nn.Linear(320, 50)
+        self.fc2 = nn.Linear(50, 10)
+
+    def forward(self, x):
+        x = nn.functional.relu(nn.functional.max_pool2d(self.conv1(x), 2))
+        x = nn.functional.relu(nn.functional.max_pool2d(self.conv2_drop(self.conv2(x)), 2))
+        x = x.view(-1, 320)
+        x = nn.functional.relu(self.fc1(x))
+        return nn.functional.log_softmax(self.fc2(x), dim=1)
+
+
+def test_memory_follows_torchinfo_definition(capsys):
+    """torchinfo's README, batch 16: 21,840 params, input 0.05 MB; the
+    forward/backward size is 2 x (outputs of conv1, conv2, fc1, fc2) = 908,800 bytes: 0.91 MB in
+    torchinfo's current units of 1e6 bytes (the README's older 0.87 is the same bytes in MiB)."""
+    s = viz.summary(ReadmeConvNet(), input_size=(16, 1, 28, 28), verbose=1)
+    out = capsys.readouterr().out
+    assert out.strip() == str(s)  # verbose=1 prints the table, as torchinfo does
+    assert s.total_params == 21840 and s.input_bytes == 16 * 784 * 4
+    assert s.forward_backward_bytes == 2 * 4 * 16 * (10 * 24 * 24 + 20 * 8 * 8 + 50 + 10) == 908_800
+    assert 908_800 / 2**20 == pytest.approx(0.87, abs=0.005)
+    # mult-adds as torchinfo's code counts them today: (weight + bias) x batch x output positions
+    assert s.total_mult_adds == 260 * 16 * 24 * 24 + 5020 * 16 * 8 * 8 + 16050 * 16 + 510 * 16
+    assert "Total mult-adds (M): 7.80" in out and "Forward/backward pass size (MB): 0.91" in out
+    assert "Input size (MB): 0.05" in out and "Params size (MB): 0.09" in out
+    assert "Estimated Total Size (MB): 1.05" in out
+    viz.summary(ReadmeConvNet(), input_size=(16, 1, 28, 28), verbose=0)
+    assert capsys.readouterr().out == ""
+
+
+def test_torchinfo_columns_rows_and_verbose(capsys):
+    viz.summary(
+        ReadmeConvNet(), input_size=(2, 1, 28, 28), verbose=2,
+        col_names=("kernel_size", "output_size", "num_params", "params_percent", "groups"),
+        row_settings=("var_names", "depth"),
+    )  # fmt: skip
+    text = capsys.readouterr().out
+    header = text.splitlines()[1].split()
+    assert header[:5] == ["Layer", "(type", "(var_name):depth-idx)", "Kernel", "Shape"]
+    assert "Param %" in text.splitlines()[1] and "Groups" in text.splitlines()[1]
+    conv1 = next(ln for ln in text.splitlines() if "Conv2d (conv1): 1-1" in ln)
+    assert conv1.split()[3:] == ["[5,", "5]", "[2,", "10,", "24,", "24]", "260", "1.19%", "1"]
+    assert f"{5020 / 21840:.2%}" in text and f"{16050 / 21840:.2%}" in text
+    # verbose=2 lists each layer's weights, in torchinfo's order [in, out, k, k]
+    weight = next(ln for ln in text.splitlines() if "├─weight" in ln)
+    assert weight.split()[2:] == ["[1,", "10,", "5,", "5]", "├─250"]
+    assert "[320, 50]" in text and "└─10" in text
+    ascii_text = str(
+        viz.summary(ReadmeConvNet(), input_size=(1, 1, 28, 28), verbose=0, row_settings=("ascii_only",))
+    )
+    assert "+ Conv2d" in ascii_text and "├─" not in ascii_text and ": 1-1" not in ascii_text
+    with pytest.raises(ValueError, match="'kernel' is not a valid ColumnSettings") as e:
+        viz.summary(ReadmeConvNet(), input_size=(1, 1, 28, 28), col_names=("kernel",))
+    assert "hint: col_names can be any of" in str(e.value) and "kernel_size" in str(e.value)
+    # dtypes and device, as in torchinfo
+    emb = nn.Sequential(nn.Embedding(20, 4), nn.Flatten(), nn.Linear(12, 2))
+    s2 = viz.summary(emb, input_size=(5, 3), dtypes=[lt.long], device="cpu", verbose=0)
+    assert s2.rows[1].output_shape == (5, 3, 4) and s2.input_bytes == 5 * 3 * 8
+
+
+def test_html_is_styled_and_saved(tmp_path):
+    s = viz.summary(ReadmeConvNet(), input_size=(1, 1, 28, 28), verbose=0)
+    html = s._repr_html_()
+    assert "border-bottom:1px solid" in html and "background:#f5f5f5" in html and "text-align:right" in html
+    page = open(s.save(str(tmp_path / "summary.html")), encoding="utf-8").read()
+    assert page.startswith("<!doctype html>") and html in page and "conv1 (Conv2d)" in page

@@ -3,8 +3,8 @@
 - :func:`load_state_dict_from_url` downloads a checkpoint once into
   ``<hub_dir>/checkpoints`` (``hub_dir`` = ``$TORCH_HOME/hub``, default
   ``~/.cache/torch/hub``), optionally checks the sha256 prefix in its file name
-  (``resnet18-f37072fd.pth``), and loads it. Files written by ``learntorch.save`` and
-  by PyTorch's ``torch.save`` (the zip format) both load, the latter without torch.
+  (``resnet18-f37072fd.pth``), and loads it with :func:`learntorch.load`, which reads
+  PyTorch's formats (so files from ``torch.save`` load without torch installed).
 - :func:`list`, :func:`help`, :func:`load` read a repository's ``hubconf.py``:
   ``source="local"`` takes a folder; ``source="github"`` downloads
   ``owner/name[:ref]`` as a zip. ``"pytorch/vision"`` is answered offline by
@@ -12,9 +12,10 @@
   ``hub.load("pytorch/vision", "resnet50", weights=...)`` works without network for
   the model itself (the weights still need a download).
 
-Downloads go to a temporary file next to the destination and are renamed only when
-complete and verified; a server that does not answer within ``DOWNLOAD_TIMEOUT``
-seconds gives a ``RuntimeError`` with a hint instead of a hang.
+Downloads (one shared function, :func:`learntorch._download.fetch`) show a progress bar,
+go to ``<file>.part`` (resumed if an earlier run was interrupted) and are renamed only
+when complete and verified; a server that does not answer within ``DOWNLOAD_TIMEOUT``
+seconds gives a ``RuntimeError`` naming the URL, where to put the file and its checksum.
 
 >>> import learntorch as torch, os, tempfile, pathlib
 >>> d = tempfile.mkdtemp()
@@ -27,12 +28,8 @@ seconds gives a ``RuntimeError`` with a hint instead of a hang.
 from __future__ import annotations
 
 import builtins
-import contextlib
-import hashlib
 import importlib.util
-import io
 import os
-import pickle
 import re
 import shutil
 import sys
@@ -42,11 +39,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
+from . import _download, serialization
 
 __all__ = [
     "get_dir", "set_dir", "list", "help", "load", "download_url_to_file", "load_state_dict_from_url",
@@ -57,8 +53,7 @@ ENV_TORCH_HOME = "TORCH_HOME"
 ENV_XDG_CACHE_HOME = "XDG_CACHE_HOME"
 DEFAULT_CACHE_DIR = "~/.cache"
 HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
-DOWNLOAD_TIMEOUT = 15.0  # seconds without an answer before a download gives up
-_READ_DATA_CHUNK = 128 * 1024
+DOWNLOAD_TIMEOUT = _download.DOWNLOAD_TIMEOUT  # seconds without an answer before a download gives up
 _hub_dir: str | None = None
 
 
@@ -83,56 +78,10 @@ def set_dir(d: str | os.PathLike) -> None:
 # --------------------------------------------------------------------------- downloads
 
 
-def _no_network(url: str, err: BaseException) -> RuntimeError:
-    return RuntimeError(
-        f"Could not download {url}: {err}\n"
-        "hint: this machine may have no internet access. Download the file elsewhere and put it in "
-        f"{os.path.join(get_dir(), 'checkpoints')} under the same file name (or pass model_dir=), "
-        "or load a local file with torch.load."
-    )
-
-
 def download_url_to_file(url: str, dst: str, hash_prefix: str | None = None, progress: bool = True) -> None:
-    """Download ``url`` to ``dst`` atomically; if ``hash_prefix`` is given, the sha256 must start with it."""
-    dst = os.path.expanduser(dst)
-    folder = os.path.dirname(os.path.abspath(dst))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(dst) + ".", suffix=".partial", dir=folder)
-    sha256 = hashlib.sha256()
-    try:
-        request = urllib.request.Request(url, headers={"User-Agent": "learntorch.hub"})
-        try:
-            response = urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT)
-        except (urllib.error.URLError, OSError, TimeoutError) as err:
-            raise _no_network(url, err) from err
-        with response, os.fdopen(fd, "wb") as f:
-            total = response.headers.get("Content-Length")
-            bar = None
-            if progress and total:
-                from tqdm.auto import tqdm  # noqa: PLC0415
-
-                bar = tqdm(total=int(total), unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr)
-            try:
-                for chunk in iter(lambda: response.read(_READ_DATA_CHUNK), b""):
-                    f.write(chunk)
-                    sha256.update(chunk)
-                    if bar is not None:
-                        bar.update(len(chunk))
-            except (OSError, TimeoutError) as err:
-                raise _no_network(url, err) from err
-            finally:
-                if bar is not None:
-                    bar.close()
-        if hash_prefix is not None:
-            digest = sha256.hexdigest()
-            if digest[: len(hash_prefix)] != hash_prefix:
-                raise RuntimeError(f'invalid hash value (expected "{hash_prefix}", got "{digest}")')
-        os.replace(tmp, dst)
-    finally:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
+    """Download ``url`` to ``dst`` atomically (with a progress bar, resuming a ``.part`` left by an
+    interrupted run); if ``hash_prefix`` is given, the file's sha256 must start with it."""
+    _download.fetch(url, dst, sha256_prefix=hash_prefix, progress=progress, timeout=DOWNLOAD_TIMEOUT)
 
 
 def load_state_dict_from_url(
@@ -166,14 +115,11 @@ def load_state_dict_from_url(
 
 
 def _load_checkpoint(path: str, map_location: Any, weights_only: bool) -> Any:
-    from . import serialization  # noqa: PLC0415
-
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-            if any(n.endswith("data.pkl") for n in names):
-                return load_torch_file(path, map_location)
-            if len(names) == 1 and not names[0].endswith("/"):  # legacy: a zip wrapping one checkpoint
+            if len(names) == 1 and not names[0].endswith("/") and "/" not in names[0]:
+                # a zip wrapping one checkpoint (torch's legacy hub format): unpack it first
                 extracted = os.path.join(os.path.dirname(path), names[0])
                 if not os.path.exists(extracted):
                     zf.extract(names[0], os.path.dirname(path))
@@ -181,92 +127,9 @@ def _load_checkpoint(path: str, map_location: Any, weights_only: bool) -> Any:
     return serialization.load(path, map_location=map_location, weights_only=weights_only)
 
 
-# --------------------------------------------------------------------------- PyTorch's zip checkpoints
-
-_STORAGE_DTYPES = {
-    "FloatStorage": np.float32, "DoubleStorage": np.float64, "HalfStorage": np.float16, "LongStorage": np.int64,
-    "IntStorage": np.int32, "ShortStorage": np.int16, "CharStorage": np.int8, "ByteStorage": np.uint8,
-    "BoolStorage": np.bool_,
-}  # fmt: skip
-
-
-class _StorageType:
-    def __init__(self, name: str) -> None:
-        if name not in _STORAGE_DTYPES:
-            raise pickle.UnpicklingError(
-                f"learntorch cannot read torch.{name} tensors\nhint: convert the checkpoint to float32 with torch."
-            )
-        self.dtype = np.dtype(_STORAGE_DTYPES[name])
-
-
-def _rebuild_tensor_v2(storage: np.ndarray, offset: int, size: tuple, stride: tuple, requires_grad: bool = False,
-                       backward_hooks: Any = None, metadata: Any = None) -> Any:  # fmt: skip
-    from .tensor import Tensor  # noqa: PLC0415
-
-    item = storage.dtype.itemsize
-    view = np.lib.stride_tricks.as_strided(
-        storage[offset:], shape=tuple(size), strides=tuple(s * item for s in stride)
-    )
-    t = Tensor._make(np.array(view, copy=True))
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
-
-
-def _rebuild_parameter(data: Any, requires_grad: bool, backward_hooks: Any, *args: Any) -> Any:
-    from .nn.parameter import Parameter  # noqa: PLC0415
-
-    return Parameter(data, requires_grad)
-
-
-class _TorchUnpickler(pickle.Unpickler):
-    """Reads ``data.pkl`` of a PyTorch zip checkpoint, mapping torch's tensor rebuilders to NumPy."""
-
-    _ALLOWED = {
-        ("collections", "OrderedDict"): OrderedDict,
-        ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
-        ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
-        ("builtins", "set"): set,
-        ("builtins", "tuple"): tuple,
-    }
-
-    def __init__(self, stream: Any, zf: zipfile.ZipFile, prefix: str) -> None:
-        super().__init__(stream)
-        self._zf, self._prefix, self._storages = zf, prefix, {}
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in self._ALLOWED:
-            return self._ALLOWED[(module, name)]
-        if module == "torch" and name.endswith("Storage"):
-            return _StorageType(name)
-        if module == "torch" and name == "Size":
-            return tuple
-        raise pickle.UnpicklingError(
-            f"Unsupported global {module}.{name} in a PyTorch checkpoint\n"
-            "hint: learntorch reads state_dicts (dicts of tensors); save model.state_dict(), not the model."
-        )
-
-    def persistent_load(self, pid: Any) -> np.ndarray:
-        kind, storage_type, key, _location, numel = pid
-        if kind != "storage":
-            raise pickle.UnpicklingError(f"Unknown persistent id {kind!r}")
-        if key not in self._storages:
-            raw = self._zf.read(f"{self._prefix}data/{key}")
-            self._storages[key] = np.frombuffer(raw, dtype=storage_type.dtype.newbyteorder("<"))[:numel]
-        return self._storages[key]
-
-
 def load_torch_file(path: str | os.PathLike, map_location: Any = None) -> Any:
-    """Load a checkpoint written by PyTorch's ``torch.save`` (zip format) into learntorch tensors."""
-    with zipfile.ZipFile(path) as zf:
-        pkl = next(n for n in zf.namelist() if n.endswith("data.pkl"))
-        prefix = pkl[: -len("data.pkl")]
-        obj = _TorchUnpickler(io.BytesIO(zf.read(pkl)), zf, prefix).load()
-    if map_location is not None:
-        from .serialization import _map  # noqa: PLC0415
-
-        obj = _map(obj, map_location)
-    return obj
+    """Load a checkpoint written by PyTorch's ``torch.save`` (now the same as ``learntorch.load``)."""
+    return serialization.load(path, map_location=map_location)
 
 
 # --------------------------------------------------------------------------- hubconf repositories

@@ -930,13 +930,13 @@ def _deepcopy_array(arr: Any, memo: dict) -> Any:
 def _rebuild_tensor(
     array: np.ndarray, requires_grad: bool, dev: str = "cpu", layout: tuple | None = None
 ) -> Tensor:
-    """Unpickle a tensor: ``array`` is its memory block, ``layout`` (offset, shape, strides) its place in it."""
-    if layout is not None:
-        array = _place(array, *layout)
-    data = array if dev == "cpu" else backend.to_device_array(array, backend.as_device(dev))
-    t = Tensor._make(data)
-    t._requires_grad = requires_grad
-    return t
+    """Unpickle a tensor: ``array`` is its memory block, ``layout`` (offset, shape, strides) its place in it.
+
+    The layout is checked against the block first (a crafted pickle must not reach outside it).
+    """
+    from .serialization._storage import rebuild_learntorch_tensor  # noqa: PLC0415 - serialization imports tensor
+
+    return rebuild_learntorch_tensor(array, requires_grad, dev, layout)
 
 
 def is_tensor(obj: Any) -> bool:

@@ -3,7 +3,9 @@
 Everything here is optional for the core (nothing in ``learntorch`` imports it)
 and imports matplotlib only when a plot is actually drawn. Every picture is an
 object that shows itself in JupyterLab / VS Code / exported HTML (SVG or PNG,
-no system programs needed) and prints as readable text in a terminal.
+no system programs needed: SVG with a PNG twin, because JupyterLab shows only the
+PNG of a notebook it does not trust yet), explains its notation in a legend, and
+prints as readable text in a terminal.
 
 The autograd graph
     ``viz.graph(loss, params=dict(model.named_parameters()))`` draws the backward
@@ -14,18 +16,20 @@ The autograd graph
     ``viz.graph_of(model, x, loss_fn=..., target=...)`` traces the modules too, so
     big models collapse to one box per layer (``expand=["layer1"]`` opens one,
     ``collapse=False`` shows every op). ``g.to_dot()``, ``g.to_mermaid()``,
-    ``g.save("graph.svg")``; ``print(g)`` gives an indented tree.
+    ``g.save("graph.svg")`` / ``"graph.png"``; ``print(g)`` gives an indented tree.
 
 Model summary
     ``viz.summary(model, input_size=(1, 1, 28, 28))``: torchinfo-style table of
-    layers, output shapes, parameter counts, mult-adds and memory.
+    layers, output shapes, kernel sizes, parameter counts and shares, mult-adds
+    and memory by torchinfo's definitions (``col_names``, ``depth``, ``verbose``,
+    ``row_settings``, ``dtypes``, ``device`` as in torchinfo).
 
 Gradient inspector
     ``insp = viz.GradientInspector(model, optimizer)`` records, at every
     ``optimizer.step()``, per-layer gradient and weight norms, update/weight
-    ratios, activation mean/std and dead-ReLU fractions; ``insp.report()`` says
-    in words what looks wrong (vanishing/exploding gradients, dying ReLUs, a
-    learning rate too high or too low); ``insp.plot()`` draws the history.
+    ratios, layer-to-layer gradient ratios, dead-ReLU and saturated fractions;
+    ``insp.report()`` prints those figures, the rules applied to them with their
+    thresholds, and what follows in words; ``insp.plot()`` draws the history.
 
 Views and memory
     ``viz.memory(x, x.t(), x.reshape(6))``: storage cells, shape, strides,
@@ -36,7 +40,9 @@ Training helpers (d2l, note 000 §8)
     ``evaluate_accuracy`` (= ``evaluate_accuracy_gpu``), ``try_gpu``,
     ``train_ch6(net, train_iter, test_iter, num_epochs, lr, device)`` and the
     general ``train(net, train_iter, test_iter, num_epochs, loss=..., optimizer=...,
-    progress=True, inspector=...)``. In a notebook the Animator updates one
+    progress=True, inspector=..., save=...)``, both returning a ``History``
+    (per-epoch numbers plus ``.figure``). The Animator has d2l's ``fig``, ``axes``,
+    ``X``, ``Y`` and draws any number of panels; in a notebook it updates one
     picture in place; headless (scripts, CI, ``LEARNTORCH_HEADLESS=1``) it draws
     one final figure.
 
@@ -57,7 +63,7 @@ from .graph import Graph, ModuleTrace, graph, graph_of, trace
 from .live import Accumulator, Animator, FigureView, Timer, is_headless
 from .memory import MemoryPicture, memory
 from .summary import LayerRow, ModelSummary, summary
-from .train import accuracy, evaluate_accuracy, evaluate_accuracy_gpu, train, train_ch6, try_gpu
+from .train import History, accuracy, evaluate_accuracy, evaluate_accuracy_gpu, train, train_ch6, try_gpu
 
 __all__ = [
     "Graph", "ModuleTrace", "graph", "graph_of", "trace",
@@ -65,5 +71,5 @@ __all__ = [
     "summary", "ModelSummary", "LayerRow",
     "GradientInspector", "Report", "Issue", "FigureView",
     "Animator", "Timer", "Accumulator", "is_headless",
-    "accuracy", "evaluate_accuracy", "evaluate_accuracy_gpu", "try_gpu", "train_ch6", "train",
+    "History", "accuracy", "evaluate_accuracy", "evaluate_accuracy_gpu", "try_gpu", "train_ch6", "train",
 ]  # fmt: skip

@@ -5,10 +5,14 @@ digits (1,797 images; without scikit-learn, learntorch makes look-alike digits
 itself). A two-block CNN trains for a few epochs with a progress bar; then the
 output folder gets
 
-* ``curves.png``: train loss, train accuracy and test accuracy per epoch;
-* ``graph.svg``: the autograd graph of the loss of one batch, with gradients;
-* ``summary.txt`` / ``summary.html``: the layer table (shapes, parameters, mult-adds);
-* ``gradients.txt`` / ``gradients.png``: the gradient inspector's report and history.
+* ``curves.png``: train loss, train accuracy and test accuracy per epoch (saved by
+  ``train(..., save=)``, which also returns the numbers);
+* ``graph.svg`` / ``graph.png``: the autograd graph of the loss of one batch, with
+  gradients and a legend explaining the notation;
+* ``summary.txt`` / ``summary.html``: the layer table (shapes, kernel sizes,
+  parameters and their share, mult-adds, torchinfo's memory estimate), the HTML styled;
+* ``gradients.txt`` / ``gradients.png``: the gradient inspector's figures, the rules
+  it applied with their thresholds, its findings, and its history.
 """
 
 from __future__ import annotations
@@ -82,7 +86,7 @@ def run_demo(
 ) -> dict[str, Path]:
     """Train the demo CNN on 8x8 digits and write curves, graph, summary and gradient report to ``out``.
 
-    Returns ``{"curves": path, "graph": ..., "summary": ..., "summary_html": ...,
+    Returns ``{"curves": path, "graph": ..., "graph_png": ..., "summary": ..., "summary_html": ...,
     "gradients": ..., "gradients_png": ...}`` and prints the paths.
     """
     import learntorch as torch  # noqa: PLC0415
@@ -116,7 +120,7 @@ def run_demo(
     animator = Animator(
         xlabel="epoch", xlim=[1, epochs], legend=["train loss", "train acc", "test acc"], headless=True
     )
-    train(
+    history = train(
         net,
         train_iter,
         test_iter,
@@ -126,17 +130,22 @@ def run_demo(
         progress=progress,
         inspector=inspector,
         animator=animator,
+        save=str(folder / "curves.png"),
     )
     inspector.remove()
 
-    paths: dict[str, Path] = {}
-    paths["curves"] = Path(animator.save(str(folder / "curves.png")))
+    paths: dict[str, Path] = {"curves": folder / "curves.png"}
+    print(history)
     # the graph of one batch's loss, drawn after backward so the gradients show
     g = graph_of(net, Xv[:8], loss_fn=loss, target=yv[:8], collapse=False)
     net.zero_grad()
     loss(net(Xv[:8]), yv[:8]).backward()
     paths["graph"] = g.save(folder / "graph.svg")
-    s = summary(net, input_size=(1, 1, 8, 8))
+    paths["graph_png"] = g.save(folder / "graph.png")
+    s = summary(
+        net, input_size=(batch_size, 1, 8, 8), verbose=0,
+        col_names=("kernel_size", "output_size", "num_params", "params_percent", "mult_adds"),
+    )  # fmt: skip
     paths["summary"] = Path(s.save(str(folder / "summary.txt")))
     paths["summary_html"] = Path(s.save(str(folder / "summary.html")))
     report = inspector.report()

@@ -15,9 +15,11 @@ back to the leaves, exactly the structure PyTorch builds:
 Arrows follow the forward computation (input to output, top to bottom); the
 backward pass walks them in reverse, which is what ``next_functions`` lists.
 
-Pictures are SVG, drawn by Graphviz's ``dot`` when that program is installed and
-by learntorch's own layered layout otherwise; ``to_dot()`` and ``to_mermaid()``
-give text forms. Traced with :func:`trace` (or :func:`graph_of`), large graphs
+Pictures are SVG with a PNG twin (JupyterLab shows only the PNG of an untrusted
+notebook), drawn by learntorch's own layered layout with a legend underneath
+that explains every notation used (see :mod:`._graph_picture`);
+``g.save("graph.png")`` / ``.svg`` / ``.html`` write them, ``svg(engine="dot")``
+asks Graphviz instead, and ``to_dot()`` and ``to_mermaid()`` give text forms. Traced with :func:`trace` (or :func:`graph_of`), large graphs
 collapse to one box per layer; ``expand=["layer1"]`` opens a box, and
 ``collapse=False`` shows every op.
 
@@ -42,22 +44,15 @@ True
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from ._layout import layered_layout
-from ._svg import CHAR_W, Svg, esc, heat_color
+from ._graph_picture import GNode, Graph, _dtype_name, _shape
 
 __all__ = ["Graph", "graph", "graph_of", "trace", "ModuleTrace"]
 
-HEAT_CELLS = 16
-COLORS = {"op": "#ececec", "leaf": "#cfe3ff", "module": "#fff1c1", "output": "#c9efb4", "input": "#f3f3f3"}
 AUTO_COLLAPSE_NODES = 40
 
 
@@ -137,27 +132,6 @@ def trace(model: Any) -> ModuleTrace:
 
 
 # ---------------------------------------------------------------------------- the graph
-@dataclass
-class GNode:
-    """One box of the picture."""
-
-    id: str
-    kind: str  # "op" | "leaf" | "output" | "module"
-    title: str
-    lines: list[str] = field(default_factory=list)
-    tensors: list[Any] = field(default_factory=list)  # leaves whose grads are shown
-    module: str | None = None  # the module that made it (when traced)
-    members: list[str] = field(default_factory=list)  # op names inside a module box
-
-
-def _shape(s: Iterable[int]) -> str:
-    return "[" + ", ".join(str(int(v)) for v in s) + "]"
-
-
-def _dtype_name(t: Any) -> str:
-    return str(t.dtype).replace("torch.", "")
-
-
 def _saved_lines(node: Any) -> list[str]:
     """Describe what a node saved for backward (learntorch's ``_saved`` or torch's ``_saved_*``)."""
     out = []
@@ -198,244 +172,6 @@ def _out_shape(node: Any) -> str | None:
 
 def _is_leaf_node(node: Any) -> bool:
     return hasattr(node, "variable") and type(node).__name__ == "AccumulateGrad"
-
-
-def _to_numpy(t: Any) -> np.ndarray:
-    d = getattr(t, "_data", None)
-    if d is None:  # a real torch tensor
-        return t.detach().cpu().numpy()
-    if isinstance(d, np.ndarray):
-        return d
-    return d.get()  # cupy
-
-
-def _heat(values: list[np.ndarray], cells: int = HEAT_CELLS) -> list[float]:
-    flat = np.concatenate([np.abs(v.astype(np.float64).ravel()) for v in values]) if values else np.zeros(0)
-    if flat.size == 0:
-        return []
-    chunks = np.array_split(flat, min(cells, flat.size))
-    means = np.array([c.mean() for c in chunks])
-    top = means.max()
-    return list(means / top) if top > 0 else [0.0] * len(means)
-
-
-class Graph:
-    """A drawn autograd graph. Shows itself as SVG in notebooks.
-
-    Useful methods: :meth:`svg`, :meth:`to_dot`, :meth:`to_mermaid`, :meth:`save`,
-    :meth:`names` and :meth:`edges_named` (for checking what is in it).
-    """
-
-    def __init__(self, nodes: dict[str, GNode], edges: list[tuple[str, str]], out_desc: str) -> None:
-        self.nodes = nodes
-        self.edges = edges
-        self.out_desc = out_desc
-
-    # -- content -----------------------------------------------------------------------
-    def names(self) -> list[str]:
-        """The title of every box, in walk order (output first)."""
-        return [n.title for n in self.nodes.values()]
-
-    def edges_named(self) -> list[tuple[str, str]]:
-        """Every edge as ``(from title, to title)``, sorted; arrows point from input to use."""
-        return sorted((self.nodes[a].title, self.nodes[b].title) for a, b in self.edges)
-
-    def find(self, title: str) -> GNode:
-        """The first box with this title (KeyError if none)."""
-        for n in self.nodes.values():
-            if n.title == title:
-                return n
-        raise KeyError(title)
-
-    def grad_info(self, n: GNode) -> tuple[str | None, list[float]]:
-        """(text, heat strip) describing the current gradient of a leaf or module box."""
-        grads = [t.grad for t in n.tensors if getattr(t, "grad", None) is not None]
-        if not grads:
-            return None, []
-        arrs = [_to_numpy(g) for g in grads]
-        norm = float(np.sqrt(sum(float((a.astype(np.float64) ** 2).sum()) for a in arrs)))
-        return f"grad norm {norm:.3g}", _heat(arrs)
-
-    def lines_of(self, n: GNode) -> list[str]:
-        lines = list(n.lines)
-        text, _ = self.grad_info(n)
-        if text:
-            lines.append(text)
-        return lines
-
-    # -- text forms ----------------------------------------------------------------------
-    def to_text(self, max_lines: int = 80) -> str:
-        """An indented tree, output at the top, inputs below (what ``print`` shows)."""
-        children: dict[str, list[str]] = {k: [] for k in self.nodes}
-        for a, b in self.edges:
-            children[b].append(a)
-        roots = [k for k, n in self.nodes.items() if n.kind == "output"] or list(self.nodes)[:1]
-        out = [f"Graph: {len(self.nodes)} nodes, {len(self.edges)} edges (output {self.out_desc})"]
-        seen: set[str] = set()
-
-        def label(k: str) -> str:
-            n = self.nodes[k]
-            if n.kind == "leaf":
-                sub = n.lines[0] if n.lines else ""
-                extra = "" if n.title == "AccumulateGrad" else " (AccumulateGrad)"
-                s = f"{n.title}{extra} {sub}"
-            elif n.kind == "op":
-                shp = next((ln[3:] for ln in n.lines if ln.startswith("-> ")), None)
-                s = n.title + (f"  -> {shp}" if shp else "")
-            else:
-                s = f"{n.title} {n.lines[0]}" if n.lines else n.title
-            text, _ = self.grad_info(n)
-            return s + (f"  ({text})" if text else "")
-
-        stack: list[tuple[str, str, str]] = [(r, "", "") for r in reversed(roots)]
-        while stack and len(out) < max_lines:
-            k, first, rest = stack.pop()
-            again = k in seen and bool(children[k])
-            out.append(first + label(k) + ("  (shown above)" if again else ""))
-            if again:
-                continue
-            seen.add(k)
-            kids = children[k]
-            for i in range(len(kids) - 1, -1, -1):
-                last = i == len(kids) - 1
-                stack.append((kids[i], rest + ("└─ " if last else "├─ "), rest + ("   " if last else "│  ")))
-        if stack:
-            out.append("...")
-        return "\n".join(out)
-
-    def __repr__(self) -> str:
-        return self.to_text()
-
-    def to_dot(self) -> str:
-        """Graphviz source (HTML-like labels; ``dot -Tsvg`` draws it)."""
-        lines = [
-            "digraph autograd {",
-            '  graph [rankdir=TB, nodesep=0.25, ranksep=0.45, fontname="Helvetica"];',
-            '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.08,0.04"];',
-            '  edge [color="#555555", arrowsize=0.7];',
-        ]
-        for k, n in self.nodes.items():
-            _, heat = self.grad_info(n)
-            span = max(1, len(heat))
-            rows = [f'<TR><TD COLSPAN="{span}"><B>{esc(n.title)}</B></TD></TR>']
-            for ln in self.lines_of(n):
-                rows.append(f'<TR><TD COLSPAN="{span}"><FONT POINT-SIZE="9">{esc(ln)}</FONT></TD></TR>')
-            if heat:
-                cells = "".join(
-                    f'<TD BGCOLOR="{heat_color(v)}" WIDTH="7" HEIGHT="7" FIXEDSIZE="TRUE"></TD>' for v in heat
-                )
-                rows.append(f"<TR>{cells}</TR>")
-            label = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows)
-            label += "</TABLE>>"
-            shape = ', shape="box3d"' if n.kind == "module" else ""
-            lines.append(f'  {k} [label={label}, fillcolor="{COLORS[n.kind]}"{shape}];')
-        for a, b in self.edges:
-            lines.append(f"  {a} -> {b};")
-        lines.append("}")
-        return "\n".join(lines)
-
-    def to_mermaid(self) -> str:
-        """Mermaid ``flowchart`` source (GitHub and JupyterLab render it)."""
-        lines = ["flowchart TB"]
-        for k, n in self.nodes.items():
-            text = "<br/>".join([f"<b>{n.title}</b>", *self.lines_of(n)]).replace('"', "#quot;")
-            lines.append(f'  {k}["{text}"]:::{n.kind}')
-        for a, b in self.edges:
-            lines.append(f"  {a} --> {b}")
-        for kind, color in COLORS.items():
-            lines.append(f"  classDef {kind} fill:{color},stroke:#666")
-        return "\n".join(lines)
-
-    # -- pictures ------------------------------------------------------------------------
-    def svg(self, engine: str = "auto") -> str:
-        """The picture as an SVG string.
-
-        ``engine``: ``"dot"`` (Graphviz, must be installed), ``"builtin"``
-        (learntorch's layered layout) or ``"auto"`` (dot when found on PATH).
-        """
-        if engine not in ("auto", "dot", "builtin"):
-            raise ValueError(f"engine must be 'auto', 'dot' or 'builtin', not {engine!r}")
-        dot = shutil.which("dot")
-        if engine == "dot" and dot is None:
-            raise RuntimeError(
-                "Graphviz's `dot` program was not found on PATH\n"
-                "hint: install graphviz (apt-get install graphviz) or use engine='builtin'."
-            )
-        if engine != "builtin" and dot is not None:
-            try:
-                res = subprocess.run(
-                    [dot, "-Tsvg"], input=self.to_dot().encode(), capture_output=True, timeout=60, check=True
-                )
-                text = res.stdout.decode()
-                return text[text.index("<svg") :]
-            except (subprocess.SubprocessError, OSError, ValueError):
-                if engine == "dot":
-                    raise
-        return self._builtin_svg()
-
-    def _box_size(self, n: GNode) -> tuple[float, float]:
-        lines = self.lines_of(n)
-        _, heat = self.grad_info(n)
-        w = (
-            max([len(n.title) * (CHAR_W + 0.6)] + [len(s) * CHAR_W * 0.92 for s in lines] + [len(heat) * 8])
-            + 18
-        )
-        h = 22 + 13 * len(lines) + (12 if heat else 0)
-        return w, h
-
-    def _builtin_svg(self) -> str:
-        keys = list(self.nodes)
-        sizes = {k: self._box_size(self.nodes[k]) for k in keys}
-        lay = layered_layout(keys, list(dict.fromkeys(self.edges)), sizes)
-        s = Svg(lay.width, lay.height)
-        for _, _, pts in lay.edges:
-            s.polyline(pts)
-        for k in keys:
-            n = self.nodes[k]
-            cx, cy = lay.pos[k]
-            w, h = sizes[k]
-            x0, y0 = cx - w / 2, cy - h / 2
-            s.rect(
-                x0, y0, w, h, fill=COLORS[n.kind], stroke="#777", rx=5, dash=n.kind == "module", title=n.title
-            )
-            s.text(cx, y0 + 15, n.title, size=11.5, weight="bold")
-            lines = self.lines_of(n)
-            for i, ln in enumerate(lines):
-                s.text(cx, y0 + 29 + 13 * i, ln, size=10, fill="#333")
-            _, heat = self.grad_info(n)
-            if heat:
-                hx = cx - 4 * len(heat)
-                hy = y0 + 22 + 13 * len(lines)
-                for i, v in enumerate(heat):
-                    s.rect(hx + 8 * i, hy, 8, 7, fill=heat_color(v), stroke="#bbb")
-        return s.render()
-
-    def _repr_svg_(self) -> str:
-        return self.svg()
-
-    def _repr_html_(self) -> str:
-        return f'<div style="overflow:auto;max-width:100%">{self.svg()}</div>'
-
-    def save(self, path: str | Path, engine: str = "auto") -> Path:
-        """Write ``.svg``, ``.html``, ``.dot``/``.gv``, ``.mmd`` or ``.txt`` (chosen by suffix)."""
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if suffix == ".svg":
-            text = self.svg(engine)
-        elif suffix in (".html", ".htm"):
-            text = f"<!doctype html><meta charset='utf-8'><body>{self.svg(engine)}</body>"
-        elif suffix in (".dot", ".gv"):
-            text = self.to_dot()
-        elif suffix in (".mmd", ".mermaid"):
-            text = self.to_mermaid()
-        elif suffix == ".txt":
-            text = self.to_text(max_lines=10_000)
-        else:
-            raise ValueError(
-                f"don't know how to save a graph as {suffix!r}; use .svg, .html, .dot, .mmd or .txt"
-            )
-        p.write_text(text, encoding="utf-8")
-        return p
 
 
 # ---------------------------------------------------------------------------- building

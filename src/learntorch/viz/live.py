@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["Animator", "Timer", "Accumulator", "FigureView", "is_headless"]
+__all__ = ["Animator", "Timer", "Accumulator", "FigureView", "is_headless", "figure_png", "figure_svg"]
 
 
 def is_headless() -> bool:
@@ -108,79 +108,153 @@ class Accumulator:
         return self.data[idx]
 
 
-class _PNG:
-    """A picture for IPython's display: PNG bytes plus a stable text form."""
+_SVG_RC = {"svg.hashsalt": "learntorch", "svg.fonttype": "path"}  # the same figure gives the same SVG
 
-    def __init__(self, data: bytes, text: str) -> None:
-        self.data = data
+
+def figure_svg(fig: Any) -> str:
+    """A matplotlib figure as SVG text, deterministic (fixed ids, no date)."""
+    import matplotlib  # noqa: PLC0415
+
+    buf = io.StringIO()
+    with matplotlib.rc_context(_SVG_RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def figure_png(fig: Any, dpi: int = 100) -> bytes:
+    """A matplotlib figure as PNG bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _bundle(fig: Any, text: str, svg: bool = True) -> tuple[dict, dict]:
+    """SVG (when ``svg``), a PNG fallback for untrusted notebooks, and the text form."""
+    w, h = (int(round(v * 96)) for v in fig.get_size_inches())  # the size the SVG shows at (96 px per inch)
+    data: dict[str, Any] = {"image/png": figure_png(fig, dpi=int(fig.dpi * 2)), "text/plain": text}
+    if svg:
+        data["image/svg+xml"] = figure_svg(fig)
+    return data, {"image/png": {"width": w, "height": h}}
+
+
+class _Shown:
+    """What one display shows: a snapshot of a figure in every form, plus a stable text."""
+
+    def __init__(self, fig: Any, text: str, svg: bool) -> None:
+        self.data, self.meta = _bundle(fig, text, svg)
         self.text = text
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        return self.data, self.meta
+
     def _repr_png_(self) -> bytes:
-        return self.data
+        return self.data["image/png"]
 
     def __repr__(self) -> str:
         return self.text
 
 
 class FigureView:
-    """A matplotlib Figure that shows itself as PNG in notebooks (no pyplot needed)."""
+    """A matplotlib Figure that shows itself in notebooks (SVG, PNG fallback; no pyplot needed)."""
 
     def __init__(self, figure: Any, text: str = "<figure>") -> None:
         self.figure = figure
+        self.fig = figure
         self.text = text
 
     def png(self, dpi: int = 100) -> bytes:
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=dpi)
-        return buf.getvalue()
+        return figure_png(self.figure, dpi)
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+    def svg(self) -> str:
+        return figure_svg(self.figure)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        return _bundle(self.figure, self.text)
 
     def save(self, path: str) -> str:
         """Write PNG, SVG or PDF (by suffix); returns the path."""
-        self.figure.savefig(path, dpi=120)
+        import matplotlib  # noqa: PLC0415
+
+        with matplotlib.rc_context(_SVG_RC):
+            self.figure.savefig(path, dpi=120)
         return str(path)
 
     def __repr__(self) -> str:
         return self.text
 
 
+def _per_panel(value: Any, i: int, pair: bool = False) -> Any:
+    """``value`` for panel ``i``: one setting for all panels, or a list with one per panel."""
+    if value is None or isinstance(value, str):
+        return value
+    seq = list(value)
+    if pair:  # xlim/ylim: (lo, hi) for all, or [(lo, hi), ...] per panel
+        per = any(isinstance(v, (list, tuple)) for v in seq)
+        return (seq[i] if i < len(seq) else None) if per else seq
+    return seq[i] if i < len(seq) else None
+
+
 class Animator:
     """Plot data points as they arrive (d2l's Animator), one display updated in place.
 
-    Args:
-        xlabel, ylabel, legend, xlim, ylim, xscale, yscale, fmts, nrows, ncols,
-        figsize: as in d2l (``fmts`` are matplotlib line formats, one per line).
-        headless: force (True) or forbid (False) headless mode; default: detect.
+    ``fig``, ``axes``, ``X``, ``Y``, ``fmts`` are d2l's attributes (``axes`` is a flat
+    list, one per panel). With several panels (``nrows * ncols > 1``), line ``i``
+    goes to panel ``panels[i]`` (default: ``i % number of panels``); ``xlabel``,
+    ``ylabel``, ``xlim``, ``ylim``, ``xscale``, ``yscale`` are one setting for all
+    panels or a list with one per panel.
+
+    In a notebook the picture is SVG with a PNG fallback (``display="png"`` sends
+    only PNG, lighter for long runs); headless nothing is drawn until :meth:`show`
+    or :meth:`save`.
+
+    >>> a = Animator(legend=["loss", "acc"], ncols=2, ylabel=["loss", "accuracy"], headless=True)
+    >>> a.add(1, (0.9, 0.5)); a.add(2, (0.4, 0.8))
+    >>> [len(ax.get_lines()) for ax in a.figure().axes], a.axes[1].get_ylabel()
+    ([1, 1], 'accuracy')
     """
 
     def __init__(
         self,
-        xlabel: str | None = None,
-        ylabel: str | None = None,
+        xlabel: Any = None,
+        ylabel: Any = None,
         legend: Sequence[str] | None = None,
-        xlim: Sequence[float] | None = None,
-        ylim: Sequence[float] | None = None,
-        xscale: str = "linear",
-        yscale: str = "linear",
+        xlim: Any = None,
+        ylim: Any = None,
+        xscale: Any = "linear",
+        yscale: Any = "linear",
         fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
         nrows: int = 1,
         ncols: int = 1,
         figsize: tuple[float, float] = (3.5, 2.5),
         headless: bool | None = None,
+        panels: Sequence[int] | None = None,
+        display: str = "svg",
     ) -> None:
+        from matplotlib.figure import Figure  # noqa: PLC0415
+
         self.xlabel, self.ylabel = xlabel, ylabel
         self.legend = list(legend) if legend else []
         self.xlim, self.ylim = xlim, ylim
         self.xscale, self.yscale = xscale, yscale
         self.fmts = tuple(fmts)
         self.nrows, self.ncols, self.figsize = nrows, ncols, figsize
+        self.panels = list(panels) if panels is not None else None
+        if display not in ("svg", "png"):
+            raise ValueError(f"display must be 'svg' or 'png', not {display!r}")
+        self.display = display
         self.headless = is_headless() if headless is None else headless
         self.X: list[list[float]] | None = None
         self.Y: list[list[float]] | None = None
+        self.fig = Figure(figsize=figsize, layout="tight")
+        self.axes = list(self.fig.subplots(nrows, ncols, squeeze=False).ravel())
         self._handle: Any = None
-        self._fig: Any = None
+
+    def panel_of(self, line: int) -> int:
+        """Which panel line ``line`` is drawn in."""
+        if self.panels is not None and line < len(self.panels):
+            return int(self.panels[line])
+        return line % len(self.axes)
 
     # -- data ----------------------------------------------------------------------------
     def add(self, x: Any, y: Any) -> None:
@@ -202,60 +276,62 @@ class Animator:
 
     # -- drawing -------------------------------------------------------------------------
     def figure(self) -> Any:
-        """Draw the current data on a fresh matplotlib Figure (not registered with pyplot)."""
-        from matplotlib.figure import Figure  # noqa: PLC0415
+        """Draw the current data on :attr:`fig` and return it (not registered with pyplot)."""
+        self._draw()
+        return self.fig
 
-        fig = Figure(figsize=self.figsize, layout="tight")
-        self._draw(fig)
-        self._fig = fig
-        return fig
-
-    def _draw(self, fig: Any) -> None:
-        axes = fig.subplots(self.nrows, self.ncols, squeeze=False).ravel()
-        ax = axes[0]
-        for i, (xs, ys) in enumerate(zip(self.X or [], self.Y or [])):
-            fmt = self.fmts[i % len(self.fmts)]
-            label = self.legend[i] if i < len(self.legend) else None
-            ax.plot(xs, ys, fmt, label=label)
-        ax.set_xlabel(self.xlabel or "")
-        ax.set_ylabel(self.ylabel or "")
-        ax.set_xscale(self.xscale)
-        ax.set_yscale(self.yscale)
-        if self.xlim and self.xlim[0] != self.xlim[1]:
-            ax.set_xlim(self.xlim)
-        if self.ylim:
-            ax.set_ylim(self.ylim)
-        if self.legend:
-            ax.legend(self.legend[: len(self.X or [])] or self.legend)
-        ax.grid(True)
-
-    @property
-    def axes(self) -> Any:
-        """The axes of the last drawn figure (drawn now if none yet)."""
-        fig = self._fig if self._fig is not None else self.figure()
-        return fig.axes
+    def _draw(self) -> None:
+        for p, ax in enumerate(self.axes):
+            ax.cla()
+            labels = []
+            for i, (xs, ys) in enumerate(zip(self.X or [], self.Y or [])):
+                if self.panel_of(i) != p:
+                    continue
+                label = self.legend[i] if i < len(self.legend) else None
+                ax.plot(xs, ys, self.fmts[i % len(self.fmts)], label=label)
+                labels += [label] if label else []
+            ax.set_xlabel(_per_panel(self.xlabel, p) or "")
+            ax.set_ylabel(_per_panel(self.ylabel, p) or "")
+            ax.set_xscale(_per_panel(self.xscale, p) or "linear")
+            ax.set_yscale(_per_panel(self.yscale, p) or "linear")
+            xlim, ylim = _per_panel(self.xlim, p, pair=True), _per_panel(self.ylim, p, pair=True)
+            if xlim and xlim[0] != xlim[1]:
+                ax.set_xlim(xlim)
+            if ylim:
+                ax.set_ylim(ylim)
+            if labels:
+                ax.legend()
+            ax.grid(True)
 
     def png(self, dpi: int = 100) -> bytes:
         """The current figure as PNG bytes."""
-        buf = io.BytesIO()
-        self.figure().savefig(buf, format="png", dpi=dpi)
-        return buf.getvalue()
+        return figure_png(self.figure(), dpi)
+
+    def svg(self) -> str:
+        """The current figure as SVG text."""
+        return figure_svg(self.figure())
 
     def _text(self) -> str:
         names = self.legend or [f"line {i}" for i in range(len(self.X or []))]
         return f"<Animator: {', '.join(names)}>"
 
+    def _snapshot(self) -> _Shown:
+        return _Shown(self.figure(), self._text(), svg=self.display == "svg")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        return self._snapshot()._repr_mimebundle_()
+
     def _update_display(self) -> None:
         from IPython.display import display  # noqa: PLC0415
 
-        pic = _PNG(self.png(), self._text())
+        pic = self._snapshot()
         if self._handle is None:
             self._handle = display(pic, display_id=True)
         else:
             self._handle.update(pic)
 
     def show(self) -> None:
-        """Show the final figure once: in a notebook as one image, in a script with pyplot if interactive.
+        """Show the final figure once: in a notebook as one picture, in a script with pyplot if interactive.
 
         Live notebooks already show the figure, so this does nothing there.
         """
@@ -272,20 +348,24 @@ class Animator:
         if ip is not None and hasattr(ip, "kernel"):
             from IPython.display import display  # noqa: PLC0415
 
-            display(_PNG(self.png(), self._text()))
+            display(self._snapshot())
             return
         import matplotlib  # noqa: PLC0415
 
         if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "ps", "cairo", "template"):
             import matplotlib.pyplot as plt  # noqa: PLC0415
 
-            self._draw(plt.figure(figsize=self.figsize, layout="tight"))
+            plt.figure(figsize=self.figsize)
+            plt.imshow(_png_array(self.png()))
+            plt.axis("off")
             plt.show()
 
     def save(self, path: str) -> str:
         """Write the current figure (PNG, SVG or PDF, by suffix); returns the path."""
-        self.figure().savefig(path, dpi=120)
-        return str(path)
+        return FigureView(self.figure()).save(path)
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
+
+def _png_array(data: bytes) -> Any:
+    import matplotlib.image as mpimg  # noqa: PLC0415
+
+    return mpimg.imread(io.BytesIO(data), format="png")

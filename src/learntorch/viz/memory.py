@@ -39,12 +39,16 @@ from typing import Any
 
 import numpy as np
 
-from ._svg import Svg
+from ..backend import to_numpy
+from ._picture import Picture
+from ._svg import Svg, text_width
 
 __all__ = ["MemoryPicture", "memory"]
 
 PALETTE = ["#4c8bf5", "#f08c2e", "#3aa45b", "#c94fc9", "#d9534f", "#17a2b8", "#8c6d31", "#6c757d"]
-CELL_W, CELL_H = 38.0, 24.0
+CELL_W, CELL_H, GRID_H = 40.0, 28.0, 36.0
+LABEL, VALUE, MARK, SMALL = 13.0, 12.0, 12.0, 11.0  # font sizes (px)
+LINE_H = 16.0
 MAX_CELLS = 40
 MAX_GRID = 10
 
@@ -84,7 +88,22 @@ def _fmt(v: Any) -> str:
 
 
 def _host(a: Any) -> np.ndarray:
-    return a if isinstance(a, np.ndarray) else a.get()
+    return np.asarray(to_numpy(a))
+
+
+def _desc(t: _TensorInfo) -> str:
+    return f"stride {t.stride} offset {t.offset}" + ("" if t.contiguous else " (not contiguous)")
+
+
+def _legend_lines() -> list[str]:
+    return [
+        "grey row: the storage, one flat block of memory; the number under a cell is its index",
+        "coloured row: the cells a tensor reads; #k = its element k (row-major order) lives here,",
+        "  xN = N of its elements read this one cell (a stride of 0, as expand makes)",
+        "element [i, j] lives in cell  offset + i * stride[0] + j * stride[1]",
+        "grids: each tensor as you index it; @c under a value = the storage cell it comes from",
+        "tensors in the same storage share memory: writing to one changes the others",
+    ]
 
 
 def _storage_values(t: Any) -> np.ndarray:
@@ -110,8 +129,8 @@ def _caller_names(objs: tuple, depth: int = 2) -> list[str | None]:
     return out
 
 
-class MemoryPicture:
-    """What :func:`memory` returns: prints as text, shows as SVG."""
+class MemoryPicture(Picture):
+    """What :func:`memory` returns: prints as text, shows as SVG (PNG when the notebook is untrusted)."""
 
     def __init__(self, tensors: list[tuple[str, Any]]) -> None:
         self.storages: dict[int, _StorageInfo] = {}
@@ -203,101 +222,95 @@ class MemoryPicture:
         return "\n".join(lines)
 
     # -- picture -------------------------------------------------------------------------
-    def svg(self) -> str:
-        """The picture: storage rows with each tensor's cells, then each tensor's grid."""
-        label_w = 12 + 6.6 * max(len(t.name) for t in self.tensors) + 8
-        ncell = min(MAX_CELLS, max(s.numel for s in self.storages.values()))
-        width = label_w + ncell * CELL_W + 220
-        # measure height
-        y = 14.0
-        blocks = []
-        for s in self.storages.values():
-            users = [t for t in self.tensors if t.storage == s.label]
-            blocks.append((s, users))
-            y += 22 + CELL_H + 14 + len(users) * (CELL_H + 6) + 16
+    def drawing(self) -> Svg:
+        """Storage rows with each tensor's cells, then each tensor's grid, then the legend."""
+        shown_vals = [_fmt(v) for st in self.storages.values() for v in st.values[:MAX_CELLS]]
+        shown_vals += [_fmt(v) for t in self.tensors for v in _grid(t)[0].ravel()]
+        cell_w = max(CELL_W, max(text_width(v, VALUE) for v in shown_vals) + 12, text_width("x99", MARK) + 12)
+        label_w = 12 + text_width(max((t.name for t in self.tensors), key=len), LABEL) + 12
+        ncell = min(MAX_CELLS, max(st.numel for st in self.storages.values()))
+        descs = {t.name: _desc(t) for t in self.tensors}
+        right = (
+            max([text_width(d, SMALL) for d in descs.values()] + [text_width("... 9999 more", SMALL)]) + 16
+        )
+        blocks = [(st, [t for t in self.tensors if t.storage == st.label]) for st in self.storages.values()]
         grids = [(t, *_grid(t)) for t in self.tensors]
-        grid_h = max(18 + g[1].shape[0] * CELL_H + 36 for g in grids)
-        grid_w = sum(10 + g[1].shape[1] * CELL_W + 20 for g in grids)
-        width = max(width, grid_w + 20)
-        s_ = Svg(width, y + grid_h + 10)
-        y = 14.0
-        for s, users in blocks:
-            shown = min(s.numel, MAX_CELLS)
-            s_.text(
-                8,
-                y + 10,
-                f"storage {s.label}: {s.numel} x {s.dtype}, {s.nbytes} bytes",
-                anchor="start",
-                weight="bold",
-            )
-            y += 18
-            for c in range(shown):
-                x = label_w + c * CELL_W
-                s_.rect(x, y, CELL_W, CELL_H, fill="#f7f7f7", stroke="#888")
-                s_.text(x + CELL_W / 2, y + 16, _fmt(s.values[c]), size=10.5)
-                s_.text(x + CELL_W / 2, y + CELL_H + 11, str(c), size=8.5, fill="#888")
-            if s.numel > shown:
-                s_.text(
-                    label_w + shown * CELL_W + 6,
-                    y + 16,
-                    f"... {s.numel - shown} more",
-                    anchor="start",
-                    size=10,
-                )
-            y += CELL_H + 16
-            for t in users:
-                s_.text(8, y + 16, t.name, anchor="start", weight="bold", fill=t.color)
-                reads = self.reads(t.name)
-                first: dict[int, int] = {}
-                for k, c in enumerate(t.cells.ravel().tolist()):
-                    first.setdefault(c, k)
-                for c in range(shown):
-                    x = label_w + c * CELL_W
-                    n = reads.get(c, 0)
-                    if n:
-                        s_.rect(x + 2, y + 2, CELL_W - 4, CELL_H - 4, fill=t.color, rx=3, title=f"cell {c}")
-                        mark = f"x{n}" if n > 1 else f"#{first[c]}"
-                        s_.text(x + CELL_W / 2, y + 16, mark, size=9.5, fill="#fff", weight="bold")
-                    else:
-                        s_.rect(x + 2, y + 2, CELL_W - 4, CELL_H - 4, fill="none", stroke="#ddd", rx=3)
-                desc = f"stride {t.stride} off {t.offset}" + ("" if t.contiguous else " (non-contig.)")
-                s_.text(label_w + shown * CELL_W + 6, y + 16, desc, anchor="start", size=9, fill="#444")
-                y += CELL_H + 6
-            y += 16
+        grid_ws = [
+            max(vals.shape[1] * cell_w, text_width(f"{t.name} {title}", LABEL)) for t, vals, _, title in grids
+        ]
+        legend = _legend_lines()
+        height = 10 + sum(24 + CELL_H + 20 + len(u) * (CELL_H + 6) + 14 for _, u in blocks)
+        height += 24 + max(g[1].shape[0] for g in grids) * GRID_H + 24
+        height += 26 + LINE_H * len(legend) + 8
+        width = max(
+            label_w + ncell * cell_w + right,
+            10 + sum(w + 30 for w in grid_ws),
+            12 + max(text_width(ln, SMALL) for ln in legend) + 12,
+        )
+        svg = Svg(width, height)
+        y = 10.0
+        for st, users in blocks:
+            y = self._draw_storage(svg, st, users, y, label_w, cell_w, descs)
         x0 = 10.0
-        for t, vals, cells, title in grids:
-            s_.text(x0, y + 10, f"{t.name} {title}", anchor="start", weight="bold", fill=t.color)
+        y += 4
+        for (t, vals, cells, title), gw in zip(grids, grid_ws):
+            svg.text(x0, y + 14, f"{t.name} {title}", size=LABEL, anchor="start", weight="bold", fill=t.color)
             for i in range(vals.shape[0]):
                 for j in range(vals.shape[1]):
-                    cx, cy = x0 + j * CELL_W, y + 18 + i * CELL_H
-                    s_.rect(cx, cy, CELL_W, CELL_H, fill="#fff", stroke=t.color)
-                    s_.text(cx + CELL_W / 2, cy + 12, _fmt(vals[i, j]), size=10)
-                    s_.text(cx + CELL_W / 2, cy + 21, f"@{cells[i, j]}", size=7.5, fill="#888")
-            x0 += vals.shape[1] * CELL_W + 30
-        return s_.render()
+                    cx, cy = x0 + j * cell_w, y + 22 + i * GRID_H
+                    svg.rect(cx, cy, cell_w, GRID_H, fill="#fff", stroke=t.color)
+                    svg.text(cx + cell_w / 2, cy + 16, _fmt(vals[i, j]), size=VALUE)
+                    svg.text(cx + cell_w / 2, cy + 30, f"@{cells[i, j]}", size=SMALL, fill="#666")
+            x0 += gw + 30
+        y += 22 + max(g[1].shape[0] for g in grids) * GRID_H + 24
+        svg.line(10, y - 8, width - 10, y - 8, stroke="#ccc")
+        svg.text(12, y + 10, "How to read this picture", size=LABEL, anchor="start", weight="bold")
+        for i, ln in enumerate(legend):
+            svg.text(12, y + 10 + LINE_H * (i + 1), ln, size=SMALL, anchor="start", fill="#222")
+        return svg
 
-    def _repr_svg_(self) -> str:
-        return self.svg()
-
-    def _repr_html_(self) -> str:
-        return f'<div style="overflow:auto"><pre>{_html_escape(repr(self))}</pre>{self.svg()}</div>'
-
-    def save(self, path: str) -> None:
-        """Write the SVG (``.svg``), HTML (``.html``) or text (anything else)."""
-        if path.endswith(".svg"):
-            text = self.svg()
-        elif path.endswith((".html", ".htm")):
-            text = "<!doctype html><meta charset='utf-8'><body>" + self._repr_html_() + "</body>"
-        else:
-            text = repr(self)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-
-
-def _html_escape(s: str) -> str:
-    from html import escape  # noqa: PLC0415
-
-    return escape(s)
+    def _draw_storage(
+        self, svg: Svg, st: _StorageInfo, users: list[_TensorInfo], y: float, label_w: float, cell_w: float,
+        descs: dict[str, str],
+    ) -> float:  # fmt: skip
+        shown = min(st.numel, MAX_CELLS)
+        head = f"storage {st.label}: {st.numel} x {st.dtype}, {st.nbytes} bytes (cell index below each cell)"
+        svg.text(8, y + 14, head, size=LABEL, anchor="start", weight="bold")
+        y += 22
+        for c in range(shown):
+            x = label_w + c * cell_w
+            svg.rect(x, y, cell_w, CELL_H, fill="#f7f7f7", stroke="#888")
+            svg.text(x + cell_w / 2, y + 18, _fmt(st.values[c]), size=VALUE)
+            svg.text(x + cell_w / 2, y + CELL_H + 13, str(c), size=SMALL, fill="#666")
+        if st.numel > shown:
+            svg.text(
+                label_w + shown * cell_w + 8,
+                y + 18,
+                f"... {st.numel - shown} more",
+                anchor="start",
+                size=SMALL,
+            )
+        y += CELL_H + 20
+        for t in users:
+            svg.text(8, y + 18, t.name, anchor="start", weight="bold", fill=t.color, size=LABEL)
+            reads = self.reads(t.name)
+            first: dict[int, int] = {}
+            for k, c in enumerate(t.cells.ravel().tolist()):
+                first.setdefault(c, k)
+            for c in range(shown):
+                x = label_w + c * cell_w
+                n = reads.get(c, 0)
+                if n:
+                    svg.rect(x + 2, y + 2, cell_w - 4, CELL_H - 4, fill=t.color, rx=3, title=f"cell {c}")
+                    mark = f"x{n}" if n > 1 else f"#{first[c]}"
+                    svg.text(x + cell_w / 2, y + 18, mark, size=MARK, fill="#fff", weight="bold")
+                else:
+                    svg.rect(x + 2, y + 2, cell_w - 4, CELL_H - 4, fill="none", stroke="#ddd", rx=3)
+            svg.text(
+                label_w + shown * cell_w + 8, y + 18, descs[t.name], anchor="start", size=SMALL, fill="#333"
+            )
+            y += CELL_H + 6
+        return y + 14
 
 
 def _shape(shape: tuple[int, ...]) -> str:

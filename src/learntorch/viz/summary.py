@@ -10,8 +10,17 @@ memory estimate. Conventions (same as torchinfo, so numbers can be compared):
   number of rows it is applied to (``prod(out.shape[:-1])``); of a ``Conv``, each
   parameter's size times ``N x H_out x W_out`` (the channel sum is in the weight);
   other layers with weights (BatchNorm ...) count ``batch x params``.
-* **Memory**: input bytes; forward/backward = 2 x the bytes of every leaf
-  layer's output (the activation kept for backward and its gradient); params bytes.
+* **Memory** (torchinfo's definitions): input size = the bytes of the inputs;
+  forward/backward pass size = 2 x the bytes of the output of every leaf layer
+  *that has parameters* (the output, and its gradient in backward; activations of
+  ReLU, pooling and friends are not counted, as in torchinfo); params size = the
+  bytes of all parameters; estimated total = their sum.
+* ``col_names``: ``input_size``, ``output_size``, ``num_params``, ``params_percent``
+  (a layer's share of all parameters), ``kernel_size``, ``groups``, ``mult_adds``,
+  ``trainable``. ``row_settings``: ``depth`` (``: 1-2`` after each name),
+  ``var_names`` (the attribute name), ``ascii_only``. ``verbose``: 0 prints
+  nothing, 1 prints the table, 2 also lists each layer's weights; by default 0
+  in a notebook (the returned summary shows itself) and 1 in a script.
 
 >>> import learntorch as torch
 >>> from learntorch import nn
@@ -21,7 +30,7 @@ memory estimate. Conventions (same as torchinfo, so numbers can be compared):
 ...         self.w1 = nn.Parameter(torch.zeros(4, 3))
 ...     def forward(self, x):
 ...         return x @ self.w1
->>> s = summary(TwoLayer(), input_size=(2, 4))
+>>> s = summary(TwoLayer(), input_size=(2, 4), verbose=0)
 >>> s.total_params, s.trainable_params, s.rows[0].output_shape
 (12, 12, (2, 3))
 """
@@ -37,6 +46,10 @@ from typing import Any, Sequence
 __all__ = ["ModelSummary", "LayerRow", "summary"]
 
 WIDTH = 96
+COLUMNS = (
+    "input_size", "output_size", "num_params", "params_percent", "kernel_size", "groups", "mult_adds", "trainable",
+)  # fmt: skip
+ROW_SETTINGS = ("depth", "var_names", "ascii_only", "hide_recursive_layers")
 
 
 @dataclass
@@ -54,6 +67,9 @@ class LayerRow:
     mult_adds: int
     is_leaf: bool
     output_bytes: int
+    kernel_size: Any = None
+    groups: Any = None
+    weights: list[tuple[str, tuple[int, ...], int]] | None = None  # (name, shape, count) of own params
 
 
 def _shapes(x: Any) -> Any:
@@ -99,18 +115,23 @@ class ModelSummary:
         input_bytes: int,
         depth: int,
         col_names: Sequence[str],
+        row_settings: Sequence[str] = ("depth",),
+        verbose: int = 0,
     ) -> None:
         self.model_name = type(model).__name__
         self.rows = rows
         self.depth = depth
         self.col_names = tuple(col_names)
+        self.row_settings = tuple(row_settings)
+        self.verbose = verbose
         params = {id(p): p for p in model.parameters()}.values()
         self.total_params = int(sum(p.numel() for p in params))
         self.trainable_params = int(sum(p.numel() for p in params if p.requires_grad))
         self.non_trainable_params = self.total_params - self.trainable_params
         self.total_mult_adds = int(sum(r.mult_adds for r in rows))
         self.input_bytes = int(input_bytes)
-        self.forward_backward_bytes = int(2 * sum(r.output_bytes for r in rows if r.is_leaf))
+        # torchinfo: x2 (output and its gradient) for leaf layers that have parameters
+        self.forward_backward_bytes = int(2 * sum(r.output_bytes for r in rows if r.is_leaf and r.num_params))
         self.params_bytes = int(sum(int(p.numel()) * int(p.element_size()) for p in params))
         self.total_bytes = self.input_bytes + self.forward_backward_bytes + self.params_bytes
 
@@ -118,11 +139,22 @@ class ModelSummary:
     def _visible(self) -> list[LayerRow]:
         return [r for r in self.rows if r.depth <= self.depth]
 
+    def _name(self, r: LayerRow) -> str:
+        name = r.type
+        if "var_names" in self.row_settings and r.name:
+            name += f" ({r.name})"
+        if "depth" in self.row_settings and r.depth > 0:
+            name += f": {r.depth}-{r.index}"
+        return name
+
+    def _prefix(self, depth: int) -> str:
+        ascii_only = "ascii_only" in self.row_settings
+        if depth == 0:
+            return ""
+        return ("|    " if ascii_only else "│    ") * (depth - 1) + ("+ " if ascii_only else "├─")
+
     def _cells(self, r: LayerRow, rows: list[LayerRow]) -> list[str]:
-        if r.depth == 0:
-            title = r.type
-        else:
-            title = "│    " * (r.depth - 1) + "├─" + f"{r.type}: {r.depth}-{r.index}"
+        title = self._prefix(r.depth) + self._name(r)
         cut_here = r.depth == self.depth and not r.is_leaf
         cells = [title]
         for c in self.col_names:
@@ -139,6 +171,13 @@ class ModelSummary:
                 cells.append(
                     "--" if not r.num_params else ("True" if r.trainable == r.num_params else "Partial")
                 )
+            elif c == "params_percent":
+                n = sum(x.num_params for x in self._subtree(r)) if cut_here else r.num_params
+                cells.append(f"{n / self.total_params:.2%}" if n and self.total_params else "--")
+            elif c == "kernel_size":
+                cells.append(str(list(r.kernel_size)) if r.kernel_size is not None else "--")
+            elif c == "groups":
+                cells.append(str(r.groups) if r.groups is not None else "--")
             elif c == "mult_adds":
                 m = r.mult_adds
                 if cut_here:
@@ -158,6 +197,9 @@ class ModelSummary:
         return out
 
     _HEADERS = {
+        "kernel_size": "Kernel Shape",
+        "groups": "Groups",
+        "params_percent": "Param %",
         "input_size": "Input Shape",
         "output_size": "Output Shape",
         "num_params": "Param #",
@@ -183,8 +225,23 @@ class ModelSummary:
 
     def __str__(self) -> str:
         rows = self._visible()
-        header = ["Layer (type:depth-idx)"] + [self._HEADERS[c] for c in self.col_names]
-        body = [self._cells(r, rows) for r in rows]
+        extra = (" (var_name)" if "var_names" in self.row_settings else "") + (
+            ":depth-idx" if "depth" in self.row_settings else ""
+        )
+        header = [f"Layer (type{extra})"] + [self._HEADERS[c] for c in self.col_names]
+        body = []
+        for r in rows:
+            body.append(self._cells(r, rows))
+            if self.verbose == 2 and r.weights:
+                for i, (pname, shape, count) in enumerate(r.weights):
+                    last = i == len(r.weights) - 1
+                    cells = [self._prefix(r.depth + 1) + pname]
+                    for c in self.col_names:
+                        cells.append(
+                            str(list(shape)) if c == "kernel_size" else
+                            ("└─" if last else "├─") + f"{count:,}" if c == "num_params" else ""
+                        )  # fmt: skip
+                    body.append(cells)
         w0 = max(len(header[0]), *(len(b[0]) for b in body)) + 3
         ws = [max(len(header[i]), *(len(b[i]) for b in body)) + 3 for i in range(1, len(header))]
         width = max(WIDTH, w0 + sum(ws))
@@ -201,29 +258,51 @@ class ModelSummary:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        """The table styled like JupyterLab's own tables (inline styles, so they survive sanitising)."""
         rows = self._visible()
+        th = "padding:6px 10px;border-bottom:1px solid #616161;font-weight:bold;text-align:{}"
+        heads = ["Layer"] + [self._HEADERS[c] for c in self.col_names]
         head = "".join(
-            f"<th>{escape(h)}</th>" for h in ["Layer"] + [self._HEADERS[c] for c in self.col_names]
+            f'<th style="{th.format("left" if i == 0 else "right")}">{escape(h)}</th>'
+            for i, h in enumerate(heads)
         )
         trs = []
-        for r in rows:
+        for k, r in enumerate(rows):
             cells = self._cells(r, rows)
             name = f"{r.name} ({r.type})" if r.name else r.type
-            pad = f"padding-left:{8 + 18 * r.depth}px;text-align:left"
+            bg = "#f5f5f5" if k % 2 == 0 else "#ffffff"
+            pad = f"padding:4px 10px 4px {10 + 18 * r.depth}px;text-align:left;white-space:nowrap"
             tds = f'<td style="{pad}">{escape(name)}</td>' + "".join(
-                f"<td>{escape(c)}</td>" for c in cells[1:]
+                f'<td style="padding:4px 10px;text-align:right;white-space:nowrap">{escape(c)}</td>'
+                for c in cells[1:]
             )
-            trs.append(f"<tr>{tds}</tr>")
-        foot = "<br>".join(escape(s) for s in self.totals() + self.memory_lines())
+            trs.append(f'<tr style="background:{bg}">{tds}</tr>')
+        foot = "".join(
+            f'<tr><td style="padding:2px 10px;text-align:left">{escape(k)}</td>'
+            f'<td style="padding:2px 10px;text-align:right">{escape(v)}</td></tr>'
+            for k, v in (line.rsplit(": ", 1) for line in self.totals() + self.memory_lines())
+        )
+        table = "border-collapse:collapse;border:none;font-size:13px;margin:4px 0"
         return (
-            '<div><table style="font-family:monospace;border-collapse:collapse">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(trs)}</tbody></table>"
-            f'<p style="font-family:monospace">{foot}</p></div>'
+            f'<div class="lt-summary" style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;'
+            f'color:#212121">'
+            f'<table style="{table}"><thead><tr>{head}</tr></thead><tbody>{"".join(trs)}</tbody></table>'
+            f'<table style="{table};margin-top:8px"><tbody>{foot}</tbody></table>'
+            '<div style="font-size:12px;color:#616161;margin-top:4px">Memory as torchinfo counts it: '
+            "forward/backward = 2 x the outputs of the layers with parameters.</div></div>"
+        )
+
+    def html(self) -> str:
+        """A standalone HTML page with the styled table."""
+        return (
+            "<!doctype html><meta charset='utf-8'>"
+            f"<title>{escape(self.model_name)} summary</title>"
+            f"<body style='margin:16px;background:#fff'>{self._repr_html_()}</body>"
         )
 
     def save(self, path: str) -> str:
-        """Write the table as text, or as HTML when ``path`` ends in ``.html``."""
-        text = self._repr_html_() if str(path).endswith((".html", ".htm")) else str(self) + "\n"
+        """Write the table as text, or as a styled HTML page when ``path`` ends in ``.html``."""
+        text = self.html() if str(path).endswith((".html", ".htm")) else str(self) + "\n"
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         return str(path)
@@ -263,6 +342,8 @@ def summary(
     depth: int = 3,
     col_names: Sequence[str] = ("output_size", "num_params", "mult_adds"),
     device: Any = None,
+    row_settings: Sequence[str] = ("depth",),
+    verbose: int | None = None,
 ) -> ModelSummary:
     """Summarise ``model`` by running one forward pass on zeros of ``input_size`` (or ``input_data``).
 
@@ -273,9 +354,24 @@ def summary(
         dtypes: dtypes of the generated inputs (default: float32).
         depth: how deep the layer tree is shown (deeper modules are summed into their parent).
         col_names: any of ``"input_size"``, ``"output_size"``, ``"num_params"``,
-            ``"mult_adds"``, ``"trainable"``.
+            ``"params_percent"``, ``"kernel_size"``, ``"groups"``, ``"mult_adds"``, ``"trainable"``.
         device: where to put generated inputs (default: the model's device).
+        row_settings: any of ``"depth"``, ``"var_names"``, ``"ascii_only"``.
+        verbose: 0 quiet, 1 print the table, 2 print it with each layer's weights;
+            default 0 in a notebook and 1 in a script (as torchinfo).
     """
+    bad = [c for c in col_names if c not in COLUMNS]
+    if bad:
+        raise ValueError(
+            f"{bad[0]!r} is not a valid ColumnSettings\nhint: col_names can be any of {', '.join(COLUMNS)}."
+        )
+    bad = [r for r in row_settings if r not in ROW_SETTINGS]
+    if bad:
+        raise ValueError(
+            f"{bad[0]!r} is not a valid RowSettings\nhint: row_settings can be any of {', '.join(ROW_SETTINGS)}."
+        )
+    if verbose is None:
+        verbose = 0 if _in_notebook() else 1
     lib = _lib_of(model)
     if input_data is None:
         if input_size is None:
@@ -311,7 +407,11 @@ def summary(
             mult_adds=0,
             is_leaf=is_leaf,
             output_bytes=0,
-        )
+            kernel_size=_as_tuple(getattr(mod, "kernel_size", None)),
+            groups=getattr(mod, "groups", None),
+            weights=[(n, tuple(int(v) for v in _kernel_order(n, p.shape)), int(p.numel()))
+                     for n, p in mod.named_parameters(recurse=False)],
+        )  # fmt: skip
         rows.append(row)
         stack.append((row, [0]))
 
@@ -334,4 +434,28 @@ def summary(
             h.remove()
         model.train(was_training)
     input_bytes = sum(_nbytes(x) for x in inputs)
-    return ModelSummary(model, rows, input_bytes, depth, col_names)
+    result = ModelSummary(model, rows, input_bytes, depth, col_names, row_settings, verbose)
+    if verbose:
+        print(result)
+    return result
+
+
+def _in_notebook() -> bool:
+    if hasattr(sys, "ps1"):
+        return True
+    ip = sys.modules.get("IPython")
+    return ip is not None and ip.get_ipython() is not None
+
+
+def _as_tuple(k: Any) -> tuple | None:
+    if k is None:
+        return None
+    return tuple(k) if isinstance(k, (tuple, list)) else (k,)
+
+
+def _kernel_order(name: str, shape: Any) -> list[int]:
+    """torchinfo shows a weight as [in, out, k...]: the first two dimensions swapped."""
+    dims = list(shape)
+    if name == "weight" and len(dims) > 1:
+        dims[0], dims[1] = dims[1], dims[0]
+    return dims

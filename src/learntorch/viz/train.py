@@ -7,6 +7,11 @@ the two summary lines it prints. :func:`train` is the same loop generalised:
 any loss and optimiser, a tqdm progress bar, and an optional
 :class:`~learntorch.viz.grads.GradientInspector`.
 
+Both return a :class:`History`: the per-epoch numbers (a ``dict`` of lists, so
+``history["test_acc"][-1]`` works) plus ``history.figure``, the curves as a
+picture; ``save="curves.png"`` writes that picture (useful headless, where
+nothing is shown while training).
+
 These functions work on learntorch (and, unchanged, on real PyTorch models, since
 they only use the shared API).
 """
@@ -16,9 +21,47 @@ from __future__ import annotations
 import sys
 from typing import Any, Callable
 
-from .live import Accumulator, Animator, Timer, is_headless
+from .live import Accumulator, Animator, FigureView, Timer, is_headless
 
-__all__ = ["accuracy", "evaluate_accuracy", "evaluate_accuracy_gpu", "try_gpu", "train_ch6", "train"]
+__all__ = [
+    "History",
+    "accuracy",
+    "evaluate_accuracy",
+    "evaluate_accuracy_gpu",
+    "try_gpu",
+    "train_ch6",
+    "train",
+]
+
+
+class History(dict):
+    """What :func:`train` and :func:`train_ch6` return: ``{"train_loss": [...], "train_acc": [...],
+    "test_acc": [...]}`` per epoch, plus ``figure`` (a :class:`FigureView` of the curves, or None).
+
+    >>> h = History(train_loss=[0.9, 0.5], train_acc=[0.6, 0.8], test_acc=[0.7, 0.75])
+    >>> h
+    History(2 epochs: train_loss 0.900 -> 0.500, train_acc 0.600 -> 0.800, test_acc 0.700 -> 0.750)
+    >>> h["test_acc"][-1]
+    0.75
+    """
+
+    figure: FigureView | None = None
+
+    def save(self, path: str) -> str:
+        """Write the curves (PNG, SVG or PDF by suffix); returns the path."""
+        if self.figure is None:
+            raise ValueError(
+                "this history has no figure\nhint: train with animator=True (the default) to draw the curves."
+            )
+        return self.figure.save(path)
+
+    def __repr__(self) -> str:
+        n = max((len(v) for v in self.values()), default=0)
+        parts = [f"{k} {v[0]:.3f} -> {v[-1]:.3f}" for k, v in self.items() if v]
+        return f"History({n} epochs: {', '.join(parts)})"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(repr(self))
 
 
 def _torch() -> Any:
@@ -82,8 +125,19 @@ def _xavier_init(m: Any) -> None:
         nn.init.xavier_uniform_(m.weight)
 
 
-def train_ch6(net: Any, train_iter: Any, test_iter: Any, num_epochs: int, lr: float, device: Any) -> None:
-    """Train a model on a GPU or CPU (note 000 §8, d2l's ``train_ch6``)."""
+def train_ch6(
+    net: Any,
+    train_iter: Any,
+    test_iter: Any,
+    num_epochs: int,
+    lr: float,
+    device: Any,
+    save: str | None = None,
+) -> History:
+    """Train a model on a GPU or CPU (note 000 §8, d2l's ``train_ch6``).
+
+    Returns the :class:`History` (d2l returns nothing); ``save="curves.png"`` also writes the figure.
+    """
     torch = _torch()
     nn = torch.nn
     net.apply(_xavier_init)
@@ -93,6 +147,7 @@ def train_ch6(net: Any, train_iter: Any, test_iter: Any, num_epochs: int, lr: fl
     loss = nn.CrossEntropyLoss()
     animator = Animator(xlabel="epoch", xlim=[1, num_epochs], legend=["train loss", "train acc", "test acc"])
     timer, num_batches = Timer(), len(train_iter)
+    history = History(train_loss=[], train_acc=[], test_acc=[])
     for epoch in range(num_epochs):
         # sum of training loss, sum of training accuracy, no. of examples
         metric = Accumulator(3)
@@ -114,9 +169,15 @@ def train_ch6(net: Any, train_iter: Any, test_iter: Any, num_epochs: int, lr: fl
                 animator.add(epoch + (i + 1) / num_batches, (train_l, train_acc, None))
         test_acc = evaluate_accuracy_gpu(net, test_iter)
         animator.add(epoch + 1, (None, None, test_acc))
+        for key, value in (("train_loss", train_l), ("train_acc", train_acc), ("test_acc", test_acc)):
+            history[key].append(value)
     animator.show()
     print(f"loss: {train_l:.3f}, train acc: {train_acc:.3f}, test acc: {test_acc:.3f}")
     print(f"{metric[2] * num_epochs / timer.sum():.1f} examples/sec on {str(device)}")
+    history.figure = FigureView(animator.figure(), "<training curves: train loss, train acc, test acc>")
+    if save:
+        history.save(save)
+    return history
 
 
 def train(
@@ -133,8 +194,9 @@ def train(
     animator: Animator | bool | None = True,
     init: Callable | None = None,
     verbose: bool = True,
-) -> dict[str, list[float]]:
-    """``train_ch6`` generalised; returns the history ``{"train_loss", "train_acc", "test_acc"}`` per epoch.
+    save: str | None = None,
+) -> History:
+    """``train_ch6`` generalised; returns the :class:`History` (per-epoch numbers and the figure).
 
     Args:
         loss: default ``nn.CrossEntropyLoss()``.
@@ -146,6 +208,7 @@ def train(
         animator: ``True`` (a new Animator), ``False``/``None`` (none) or your own.
         init: a function for ``net.apply`` (e.g. Xavier), default: keep the model's init.
         verbose: print the final line and the speed as ``train_ch6`` does.
+        save: write the curves to this file (PNG, SVG or PDF) at the end.
     """
     torch = _torch()
     if init is not None:
@@ -160,7 +223,11 @@ def train(
         legend = ["train loss", "train acc"] + (["test acc"] if test_iter is not None else [])
         animator = Animator(xlabel="epoch", xlim=[1, num_epochs], legend=legend)
     anim = animator or None
-    history: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "test_acc": []}
+    if save and anim is None:
+        raise ValueError(
+            "save= needs the curves, but animator=False\nhint: keep animator=True (the default)."
+        )
+    history = History(train_loss=[], train_acc=[], test_acc=[])
     timer, num_batches = Timer(), len(train_iter)
     bar = _progress(num_epochs * num_batches) if progress else None
     train_l = train_acc = test_acc = float("nan")
@@ -207,6 +274,10 @@ def train(
     if verbose:
         print(f"loss: {train_l:.3f}, train acc: {train_acc:.3f}, test acc: {test_acc:.3f}")
         print(f"{metric[2] * num_epochs / max(timer.sum(), 1e-9):.1f} examples/sec on {str(device)}")
+    if anim is not None:
+        history.figure = FigureView(anim.figure(), f"<training curves: {', '.join(anim.legend)}>")
+        if save:
+            history.save(save)
     return history
 
 

@@ -32,6 +32,7 @@ import numpy as np
 from . import _image, _proto
 from ._graph import trace_graph
 from ._record import frame
+from ._writer_more import MoreSummaries
 
 __all__ = ["FileWriter", "SummaryWriter"]
 
@@ -141,7 +142,7 @@ class FileWriter:
         _live_writers.discard(self)
 
 
-class SummaryWriter:
+class SummaryWriter(MoreSummaries):
     """Writes entries to event files in ``log_dir`` for TensorBoard to show, as
     ``torch.utils.tensorboard.SummaryWriter`` does. Note 2.1.2 teaches it.
 
