@@ -176,7 +176,7 @@ class AttentionExplorer(Explorer):
         fig = self._fig
         shown = np.where(self.allowed, self.scores, np.nan)
         panels = [
-            (shown, f"scores ({self.scoring})\n÷ temperature {self.temperature:g}", "RdBu_r", "keys →"),
+            (shown, f"scores ({self.scoring})\n÷ temperature {self.temperature:.3g}", "RdBu_r", "keys →"),
             (self.weights, "weights = softmax(row)\n(each row sums to 1)", "Oranges", "keys →"),
             (self.v.numpy(), "values V", "RdBu_r", "features →"),
             (self.output, "output = weights @ V", "RdBu_r", "features →"),
