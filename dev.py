@@ -6,16 +6,21 @@
     python3 dev.py test     # make .venv, install the test extras, run lint + every test
     python3 dev.py map      # regenerate notebooks/map.json (sections of the notes -> chapter cells)
 
-The virtual environment lives in ./.venv and is reused on later runs; an install
-step re-runs only when pyproject.toml changed since the last one.
+The virtual environment lives in ./.venv and is reused on later runs; learntorch is
+installed once with the extras the commands need, and again only when pyproject.toml
+changes or a command needs an extra that is not there yet. Extra arguments go to the
+tool: `dev.py course --port 8899`, `dev.py test tests/test_autograd.py -x`. As root,
+`dev.py course` passes --allow-root to JupyterLab.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -30,25 +35,73 @@ def run(*cmd: str | Path, **kw: object) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kw)  # type: ignore[arg-type]
 
 
+def step(what: str, *cmd: str | Path) -> None:
+    """One set-up step as one line; its output is shown only when it fails."""
+    print(f"learntorch: {what} ...", end=" ", flush=True)
+    t0 = time.time()
+    done = subprocess.run([str(c) for c in cmd], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        print("failed", flush=True)
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+        sys.exit(f"learntorch: {what} failed (exit {done.returncode}); its output is above")
+    print(f"done ({time.time() - t0:.0f} s)", flush=True)
+
+
 def ensure_env(extras: str) -> None:
-    """Create .venv once; (re)install learntorch with ``extras`` when anything changed."""
+    """Create .venv once; install learntorch with the extras any command has needed so far.
+
+    One stamp records what is installed (the extras and a digest of pyproject.toml), so a
+    command whose extras are already there starts at once, and a new one installs the union.
+    """
     if sys.version_info < (3, 10):  # noqa: UP036 - dev.py runs on whatever python3 the machine has
         sys.exit("learntorch needs Python 3.10 or newer")
     if not PY.exists():
+        print("learntorch: creating the virtual environment ./.venv (once) ...", end=" ", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    stamp = VENV / f".installed-{extras.replace(',', '-')}"
+        print("done", flush=True)
+        step(
+            "updating pip in .venv",
+            PY,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-U",
+            "pip",
+        )
+    stamp = VENV / ".learntorch-installed.json"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
+    have: set[str] = set()
+    if stamp.exists():
+        recorded = json.loads(stamp.read_text())
+        if recorded.get("pyproject") == digest:
+            have = set(recorded.get("extras", []))
+    want = set(extras.split(","))
+    if want <= have and have:
         return
-    run(PY, "-m", "pip", "install", "-q", "--upgrade", "pip")
+    union = ",".join(sorted(want | have))
     # torch is pinned (==2.13.0) in the test extra; pip never resolves another version
-    run(PY, "-m", "pip", "install", "-q", "-e", f".[{extras}]")
-    stamp.write_text(digest)
+    step(
+        f"installing learntorch with [{union}] into .venv (first run: a few minutes)",
+        PY,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+        "-e",
+        f".[{union}]",
+    )
+    stamp.write_text(json.dumps({"pyproject": digest, "extras": sorted(want | have)}) + "\n")
 
 
-def cmd_course() -> None:
+def cmd_course(*args: str) -> None:
+    """Open the course in JupyterLab; extra arguments go to ``jupyter lab``."""
     ensure_env("lab,data")
-    run(BIN / "jupyter", "lab", "notebooks/")
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    extra = ["--allow-root"] if root and "--allow-root" not in args else []
+    run(BIN / "jupyter", "lab", "notebooks/", *extra, *args)
 
 
 def cmd_demo(*args: str) -> None:
@@ -66,8 +119,6 @@ def cmd_test(*args: str) -> None:
 
 def cmd_map() -> None:
     """Regenerate notebooks/map.json: which chapter cell is the home of each section of the notes."""
-    import json  # noqa: PLC0415
-
     sys.path.insert(0, str(ROOT / "src"))
     from learntorch.course import build_map  # noqa: PLC0415
 
@@ -81,7 +132,12 @@ def main() -> None:
     commands = {"course": cmd_course, "demo": cmd_demo, "test": cmd_test, "map": cmd_map}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
-    commands[sys.argv[1]](*sys.argv[2:])
+    try:
+        commands[sys.argv[1]](*sys.argv[2:])
+    except subprocess.CalledProcessError as err:
+        sys.exit(f"learntorch: `{' '.join(map(str, err.cmd))}` exited with status {err.returncode}")
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 if __name__ == "__main__":

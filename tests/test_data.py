@@ -156,6 +156,12 @@ def test_collate_errors(torch):
             D.default_collate(batch)
     with pytest.raises(RuntimeError, match="each element in list of batch should be of equal size"):
         D.default_collate([[1, 2], [1]])
+    for batch in ([lt.ones(2), lt.ones(3)], [np.ones(2), np.ones(3)]):  # samples of different lengths
+        tbatch = [torch.as_tensor(np.asarray(b)) for b in batch]
+        with pytest.raises(RuntimeError) as te:
+            tcollate(tbatch)
+        with pytest.raises(RuntimeError, match=re.escape(str(te.value))):
+            D.default_collate(batch)
 
 
 def test_collate_keeps_graph_for_grad_tensors():

@@ -254,3 +254,10 @@ def test_factories_start_at_version_zero(torch):
     for name, args in [("rand", (3,)), ("randn", (3,)), ("randint", (0, 5, (3,))), ("randperm", (4,))]:
         assert getattr(lt, name)(*args)._version == getattr(torch, name)(*args)._version == 0, name
     assert lt.normal(0.0, 1.0, size=(3,))._version == torch.normal(0.0, 1.0, size=(3,))._version
+
+
+def test_generator_shows_like_torch_in_ipython(torch):
+    pretty = pytest.importorskip("IPython.lib.pretty")
+    mask = lambda s: re.sub(r"0x[0-9a-f]+", "0xADDR", s)  # noqa: E731
+    assert mask(repr(lt.manual_seed(0))) == mask(repr(torch.manual_seed(0)))
+    assert mask(pretty.pretty(lt.manual_seed(0))) == mask(pretty.pretty(torch.manual_seed(0)))

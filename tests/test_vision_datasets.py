@@ -358,3 +358,36 @@ def test_imagenet_from_devkit_and_archives(tmp_path):
         datasets.ImageNet(str(root), split="test")
     with pytest.raises(RuntimeError, match="ILSVRC2012_devkit_t12.tar.gz is not present"):
         datasets.ImageNet(str(tmp_path / "empty"))
+
+
+def test_imagenet_meta_bin_is_torchvisions_tuple(tmp_path, torch):
+    """meta.bin is ``torch.save((wnid_to_classes, val_wnids))`` in torchvision: a folder prepared by
+    torchvision loads here, and the devkit parser writes the same tuple (torch reads it back)."""
+    root = tmp_path / "imagenet"
+    for i, wnid in enumerate(["n01", "n02"]):
+        (root / "val" / wnid).mkdir(parents=True)
+        (root / "val" / wnid / f"ILSVRC2012_val_0000000{i + 1}.JPEG").write_bytes(_png(10 * i))
+    wnid_to_classes = {"n01": ("tench", "Tinca tinca"), "n02": ("goldfish",)}
+    torch.save((wnid_to_classes, ["n01", "n02"]), str(root / "meta.bin"))  # as torchvision writes it
+    val = datasets.ImageNet(str(root), split="val")
+    assert val.classes == [("tench", "Tinca tinca"), ("goldfish",)] and val.targets == [0, 1]
+    assert val.class_to_idx == {"tench": 0, "Tinca tinca": 0, "goldfish": 1}
+
+    sio = pytest.importorskip("scipy.io")
+    build = tmp_path / "build" / "ILSVRC2012_devkit_t12" / "data"
+    build.mkdir(parents=True)
+    dt = [("ILSVRC2012_ID", "O"), ("WNID", "O"), ("words", "O"), ("num_children", "O")]
+    sio.savemat(
+        build / "meta.mat",
+        {"synsets": np.array([(1, "n01", "tench", 0), (2, "n02", "goldfish", 0)], dtype=dt)},
+    )
+    (build / "ILSVRC2012_validation_ground_truth.txt").write_text("2\n1\n")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    with tarfile.open(fresh / "devkit.tar.gz", "w:gz") as tar:
+        tar.add(tmp_path / "build" / "ILSVRC2012_devkit_t12", arcname="ILSVRC2012_devkit_t12")
+    from learntorch.vision.datasets import imagenet
+
+    imagenet.parse_devkit_archive(str(fresh), file="devkit.tar.gz")
+    meta = torch.load(str(fresh / "meta.bin"), weights_only=True)
+    assert meta == ({"n01": ("tench",), "n02": ("goldfish",)}, ["n02", "n01"])

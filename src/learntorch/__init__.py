@@ -84,6 +84,7 @@ from .dtypes import (
     uint8,
 )
 from .ops.arith import add, lerp, mul, multiply, neg, negative, pow, rsub, square, sub, subtract, where
+from .ops.broadcast import broadcast_shapes, broadcast_tensors
 from .ops.compare import (
     allclose,
     bitwise_and,
@@ -117,57 +118,15 @@ from .ops.compare import (
 )
 from .ops.copy import clone
 from .ops.division import div, divide, floor_divide, fmod, remainder, true_divide
-from .ops.index import (
-    argsort,
-    argwhere,
-    gather,
-    index_put,
-    index_select,
-    masked_fill,
-    masked_select,
-    nonzero,
-    scatter,
-    scatter_add,
-    sort,
-    take_along_dim,
-    topk,
-    unique,
-)
-from .ops.linalg import (
-    addmm,
-    bmm,
-    dot,
-    einsum,
-    ger,
-    matmul,
-    mm,
-    mv,
-    outer,
-    vdot,
-)
-from .ops.reduce import (
-    all,
-    amax,
-    amin,
-    any,
-    argmax,
-    argmin,
-    count_nonzero,
-    cumprod,
-    cumsum,
-    logsumexp,
-    max,
-    mean,
-    min,
-    norm,
-    prod,
-    std,
-    std_mean,
-    sum,
-    var,
-    var_mean,
-)
+from .ops.einsum import einsum
+from .ops.extrema import amax, amin, argmax, argmin, max, min
+from .ops.gather import gather, index_select, scatter, scatter_add, take_along_dim
+from .ops.index import index_put
+from .ops.linalg import addmm, bmm, dot, ger, matmul, mm, mv, outer, vdot
+from .ops.mask import argwhere, masked_fill, masked_select, nonzero
+from .ops.reduce import all, any, count_nonzero, logsumexp, mean, norm, prod, sum
 from .ops.rounding import ceil, floor, frac, round, trunc
+from .ops.scan import cumprod, cumsum
 from .ops.shape import (
     as_strided,
     cat,
@@ -198,6 +157,7 @@ from .ops.shape import (
     unsqueeze,
     vstack,
 )
+from .ops.sort import argsort, sort, topk, unique
 from .ops.unary import (
     abs,
     absolute,
@@ -219,6 +179,7 @@ from .ops.unary import (
     tan,
     tanh,
 )
+from .ops.variance import std, std_mean, var, var_mean
 from .random import (
     Generator,
     bernoulli,
@@ -273,6 +234,7 @@ __all__ = [
     "all", "amax", "amin", "any", "argmax", "argmin", "count_nonzero", "cumprod", "cumsum", "logsumexp",
     "max", "mean", "min", "norm", "prod", "std", "std_mean", "sum", "var", "var_mean",
     "addmm", "bmm", "dot", "einsum", "ger", "matmul", "mm", "mv", "outer", "vdot",
+    "broadcast_shapes", "broadcast_tensors",
     "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "permute", "t",
     "as_strided", "cat", "concat", "concatenate", "chunk", "diagonal", "flip", "hstack", "vstack",
     "movedim", "narrow", "repeat_interleave", "roll", "select", "split", "stack", "swapaxes", "tril",

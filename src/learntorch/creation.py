@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from . import backend, dtypes
+from ._numerics import fma_f32, fma_f64
 from .dtypes import dtype
 from .tensor import Size, Tensor
 
@@ -382,16 +383,15 @@ def _ramp(n: int, start: float, step: float, dt: dtype) -> np.ndarray:
     rounded to ``dt`` and add ``k * step`` to it; the rest is computed per element.
     Both use a fused multiply-add in double.
     """
-    from .random import _f64_fma  # noqa: PLC0415 - shared FMA emulation
 
     lanes = 8 if dt is dtypes.float32 else 4 if dt is dtypes.float64 else 16
     i = np.arange(n, dtype=np.float64)
-    out = _f64_fma(i, step, start).astype(dt.np)
+    out = fma_f64(i, step, start).astype(dt.np)
     full = n // (2 * lanes) * (2 * lanes)
     if full:
         base = out[:full:lanes].astype(np.float64)
         k = np.arange(lanes, dtype=np.float64)
-        out[:full] = _f64_fma(k[None, :], step, base[:, None]).astype(dt.np).reshape(-1)
+        out[:full] = fma_f64(k[None, :], step, base[:, None]).astype(dt.np).reshape(-1)
     return out
 
 
@@ -421,7 +421,6 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: dtype | None = None, de
 
 
 def _linspace(start: Any, end: Any, n: int, dtype: dtype | None) -> np.ndarray:
-    from .random import _f32_fma, _f64_fma  # noqa: PLC0415 - shared FMA emulation
 
     dt = dtype or dtypes.get_default_dtype()
     if n < 0:
@@ -436,14 +435,14 @@ def _linspace(start: Any, end: Any, n: int, dtype: dtype | None) -> np.ndarray:
     if dt is dtypes.float32 or dt is dtypes.float16:
         s, e = np.float32(dt.np.type(start)), np.float32(dt.np.type(end))
         step = (e - s) / np.float32(n - 1)
-        arr = np.where(idx < half, _f32_fma(idx, step, s), _f32_fma(back, step, e))
+        arr = np.where(idx < half, fma_f32(idx, step, s), fma_f32(back, step, e))
     else:  # float64, and integers (step in double, then truncated)
         if dt.is_floating_point:
             s, e = builtins.float(start), builtins.float(end)
         else:
             s, e = builtins.float(builtins.int(start)), builtins.float(builtins.int(end))
         step = (e - s) / (n - 1)
-        arr = np.where(idx < half, _f64_fma(idx, step, s), _f64_fma(back, step, e))
+        arr = np.where(idx < half, fma_f64(idx, step, s), fma_f64(back, step, e))
     return arr.astype(dt.np)
 
 

@@ -88,12 +88,12 @@ def scalar_type_name(d: dtype) -> str:
     >>> scalar_type_name(float32), scalar_type_name(int64)
     ('Float', 'Long')
     """
-    return _SCALAR_NAMES[d.name]
+    return _SCALAR_NAMES.get(d.name, d.name)
 
 
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
             "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}  # fmt: skip
+            "bool": "bool", "bfloat16": "c10::BFloat16"}  # fmt: skip
 
 
 def c_type_name(d: dtype) -> str:
@@ -102,7 +102,7 @@ def c_type_name(d: dtype) -> str:
     >>> c_type_name(float32), c_type_name(int64)
     ('float', 'long int')
     """
-    return _C_NAMES[d.name]
+    return _C_NAMES.get(d.name, d.name)
 
 
 def legacy_type_name(d: dtype, cuda: bool = False) -> str:

@@ -22,6 +22,7 @@ seconds gives a ``RuntimeError`` naming the URL, where to put the file and its c
 >>> torch.save({"w": torch.ones(2)}, os.path.join(d, "tiny.pth"))
 >>> url = pathlib.Path(d, "tiny.pth").as_uri()
 >>> torch.hub.load_state_dict_from_url(url, model_dir=os.path.join(d, "cache"), progress=False)
+Downloading: "file:///.../tiny.pth" to /.../cache/tiny.pth
 {'w': tensor([1., 1.])}
 """
 
@@ -105,7 +106,7 @@ def load_state_dict_from_url(
     filename = file_name or os.path.basename(urllib.parse.urlparse(url).path)
     cached_file = os.path.join(model_dir, filename)
     if not os.path.exists(cached_file):
-        sys.stderr.write(f'Downloading: "{url}" to {cached_file}\n')
+        sys.stdout.write(f'Downloading: "{url}" to {cached_file}\n')  # stdout, as torch
         hash_prefix = None
         if check_hash:
             match = HASH_REGEX.search(filename)
@@ -187,7 +188,7 @@ def _get_github_repo(github: str, force_reload: bool, verbose: bool) -> str:
         url = f"https://github.com/{owner}/{name}/zipball/{r}"
         try:
             if verbose:
-                sys.stderr.write(f'Downloading: "{url}" to {cached_zip}\n')
+                sys.stdout.write(f'Downloading: "{url}" to {cached_zip}\n')
             download_url_to_file(url, cached_zip, progress=False)
         except RuntimeError as err:
             last = err

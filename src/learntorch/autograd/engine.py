@@ -27,7 +27,8 @@ from typing import Any, Sequence
 
 from .. import backend
 from . import grad_mode
-from .function import _TENSOR, AccumulateGrad, Node, _tensor_cls, edge_of
+from .function import AccumulateGrad, Node, edge_of
+from .saved import _TENSOR, _tensor_cls
 
 __all__ = ["backward", "grad"]
 
@@ -315,7 +316,7 @@ def _call_pre_hooks(node: Node, buf: list) -> list:
         for nr, hooks in node._pre_hooks.items():
             if buf[nr] is None:
                 continue
-            for h in list(hooks):
+            for h in list(hooks.values()):
                 r = h(buf[nr])
                 if r is not None:
                     buf[nr] = r
@@ -325,7 +326,7 @@ def _call_pre_hooks(node: Node, buf: list) -> list:
             if t is not None and buf[nr] is not None:
                 g = buf[nr] if grad_mode.is_grad_enabled() else buf[nr].detach()
                 t._grad = g.clone() if t._grad is None else t._grad + g
-    for h in list(node._prehooks):
+    for h in list(node._prehooks.values()):
         r = h(tuple(buf))
         if r is not None:
             buf = list(r)
@@ -333,7 +334,7 @@ def _call_pre_hooks(node: Node, buf: list) -> list:
 
 
 def _call_post_hooks(node: Node, grads_in: tuple, buf: list) -> tuple:
-    for h in list(node._hooks):
+    for h in list(node._hooks.values()):
         r = h(grads_in, tuple(buf))
         if r is not None:
             r = _as_tuple(r)
@@ -362,7 +363,7 @@ def _leaf(
         return
     var = node.variable
     if var._leaf_hooks:  # tensor hooks registered on the leaf run first and may replace g
-        for h in list(var._leaf_hooks):
+        for h in list(var._leaf_hooks.values()):
             r = h(g)
             if r is not None:
                 g = r
@@ -372,7 +373,7 @@ def _leaf(
     _add_to_grad(var, g, create_graph)
     hooks = var._post_acc_hooks
     if hooks:
-        for h in list(hooks):
+        for h in list(hooks.values()):
             h(var)
 
 

@@ -25,27 +25,23 @@ The graph holds no reference cycles: a node keeps its input tensors' nodes
 from __future__ import annotations
 
 import itertools
-import re
 import weakref
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Callable
 
 import numpy as np
 
-from .. import backend
+from .. import backend, errors
 from . import grad_mode
 from .grad_mode import _state as _grad_state
+from .hooks import RemovableHandle
+from .saved import _TENSOR, _check_inplace_leaf, _pack_saved, _Saved, _tensor_cls
 
 __all__ = ["Function", "Op", "Node", "AccumulateGrad", "once_differentiable"]
 
-_FREED_MSG = (
-    "Trying to backward through the graph a second time (or directly access saved tensors after "
-    "they have already been freed). Saved intermediate values of the graph are freed when you call "
-    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-    "graph a second time or if you need to access saved tensors after calling backward."
-)
-
-
 _seq_counter = itertools.count()
+_NO_HOOKS: Mapping = MappingProxyType({})  # shared, read-only: a node's hooks dict is made on first use
 
 
 class Node:
@@ -72,8 +68,8 @@ class Node:
     _out_meta: tuple = ()  # (shape, numpy dtype) per output, for zero-filling missing grads
     _pre_hooks: dict | None = None  # output_nr -> tensor hooks (register_hook on a non-leaf)
     _retained: dict | None = None  # output_nr -> weakref of a tensor that called retain_grad()
-    _hooks: list | tuple = ()  # node hooks: fn(grad_inputs, grad_outputs)
-    _prehooks: list | tuple = ()  # node pre-hooks: fn(grad_outputs)
+    _hooks: Mapping = _NO_HOOKS  # node hooks by handle id: fn(grad_inputs, grad_outputs)
+    _prehooks: Mapping = _NO_HOOKS  # node pre-hooks by handle id: fn(grad_outputs)
     _xp: Any = np
 
     def __init__(self) -> None:
@@ -95,16 +91,18 @@ class Node:
     def register_hook(self, fn: Callable) -> Any:
         """``fn(grad_inputs, grad_outputs)`` runs after this node's backward; may return new grad_inputs."""
         if not self._hooks:
-            self._hooks = []
-        self._hooks.append(fn)
-        return _RemovableHandle(self._hooks, fn)
+            self._hooks = {}
+        handle = RemovableHandle(self._hooks)
+        self._hooks[handle.id] = fn
+        return handle
 
     def register_prehook(self, fn: Callable) -> Any:
         """``fn(grad_outputs)`` runs before this node's backward; may return new grad_outputs."""
         if not self._prehooks:
-            self._prehooks = []
-        self._prehooks.append(fn)
-        return _RemovableHandle(self._prehooks, fn)
+            self._prehooks = {}
+        handle = RemovableHandle(self._prehooks)
+        self._prehooks[handle.id] = fn
+        return handle
 
     @property
     def metadata(self) -> dict:
@@ -136,7 +134,7 @@ class Node:
         """What ``save_for_backward`` kept, as tensors, checked against in-place changes."""
         if self._saved is None:
             if self._had_saved:
-                raise RuntimeError(_FREED_MSG)
+                raise errors.graph_freed()
             return ()
         out = []
         for item in self._saved:
@@ -185,77 +183,6 @@ class AccumulateGrad(Node):
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
-
-
-class _RemovableHandle:
-    """What ``register_hook`` returns: ``handle.remove()`` takes the hook off."""
-
-    def __init__(self, container: list, fn: Callable) -> None:
-        self._container = container
-        self._fn = fn
-
-    def remove(self) -> None:
-        if self._fn in self._container:
-            self._container.remove(self._fn)
-
-
-class _Saved:
-    """A saved tensor plus the version it had when saved (PyTorch's SavedVariable)."""
-
-    __slots__ = ("tensor", "data", "version_box", "version", "is_output", "output_nr", "requires_grad")
-
-    def __init__(self, tensor: Any, data: Any, is_output: bool, output_nr: int = 0) -> None:
-        self.is_output = is_output
-        self.output_nr = output_nr
-        # an output is kept as data only (keeping the tensor would be a cycle)
-        self.tensor = None if is_output else tensor
-        self.data = data
-        self.version_box = tensor._version_box
-        self.version = tensor._version_box[0]
-        self.requires_grad = tensor._requires_grad
-
-    def unpack(self, node: Node) -> Any:
-        from ..tensor import Tensor  # noqa: PLC0415
-
-        if self.version_box[0] != self.version:
-            # torch names the node without its "Backward0" suffix, and says nothing for a leaf
-            if self.is_output:
-                desc = f", which is output {self.output_nr} of {_short_name(node)},"
-            else:
-                t = self.tensor
-                desc = (
-                    f", which is output {t._output_nr} of {_short_name(t.grad_fn)},"
-                    if t.grad_fn is not None
-                    else ""
-                )
-            shape = "[" + ", ".join(str(s) for s in self.data.shape) + "]"
-            from ..dtypes import from_numpy_dtype, legacy_type_name  # noqa: PLC0415
-
-            tname = legacy_type_name(from_numpy_dtype(self.data.dtype), backend.is_gpu_array(self.data))
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{tname} {shape}]{desc} is at version "
-                f"{self.version_box[0]}; expected version {self.version} instead. Hint: enable anomaly "
-                "detection to find the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True, check_nan=False).\n"
-                "hint: backward needs the value this tensor had when it was used; an in-place op "
-                "(a method ending in '_', or x[...] = ...) changed it afterwards. Use the "
-                "out-of-place form (e.g. x = x + 1 instead of x += 1) or .clone() before changing it."
-            )
-        if self.is_output:
-            t = Tensor._make(self.data)
-            if self.requires_grad:
-                t._requires_grad = True
-                t.grad_fn = node
-                t._output_nr = self.output_nr
-            t._version_box = self.version_box
-            return t
-        return self.tensor
-
-
-def _short_name(node: Any) -> str:
-    name = type(node).__name__
-    return re.sub(r"Backward\d*$", "", name) or name
 
 
 def _accumulate_node(t: Any) -> AccumulateGrad:
@@ -371,6 +298,22 @@ class Function(metaclass=_FunctionMeta):
 class Op(Function):
     """A learntorch primitive: ``forward`` works on raw arrays, ``backward`` on tensors."""
 
+    @classmethod
+    def variant(cls, node_name: str) -> type[Op]:
+        """This op under another graph-node name, chosen where the overload is.
+
+        PyTorch names one formula differently per overload (``x.sum()`` gives ``SumBackward0``,
+        ``x.sum(0)`` gives ``SumBackward1``): ``Sum.variant("SumBackward1").apply(...)``.
+        """
+        table = cls.__dict__.get("_variants")
+        if table is None:
+            table = cls._variants = {}
+        op = table.get(node_name)
+        if op is None:
+            ns = {"node_name": node_name, "__module__": cls.__module__, "__doc__": cls.__doc__}
+            op = table[node_name] = type(cls.__name__, (cls,), ns)
+        return op
+
     _abstract = True
     _is_op = True
 
@@ -383,25 +326,6 @@ def once_differentiable(fn: Callable) -> Callable:
             return fn(ctx, *args)
 
     return wrapper
-
-
-def not_a_tensor(fn_name: str, value: Any) -> TypeError:
-    """PyTorch's error for a non-tensor where a function wants its ``input`` tensor.
-
-    >>> raise not_a_tensor("relu", print)
-    Traceback (most recent call last):
-    ...
-    TypeError: relu(): argument 'input' (position 1) must be Tensor, not builtin_function_or_method
-    hint: ...
-    """
-    t = type(value)
-    static = not t.__flags__ & (1 << 9)  # C types print as tp_name ("numpy.ndarray"), classes by name
-    type_name = f"{t.__module__}.{t.__qualname__}" if static and t.__module__ != "builtins" else t.__name__
-    return TypeError(
-        f"{fn_name}(): argument 'input' (position 1) must be Tensor, not {type_name}\n"
-        f"hint: got {value!r:.60}; make a tensor first, e.g. torch.tensor(...) or torch.randn(...), "
-        "and check the variable holds what you think (`input` alone is Python's built-in function)."
-    )
 
 
 def _is_tensor(x: Any) -> bool:
@@ -453,7 +377,7 @@ def _apply(cls: type[Function], args: tuple, kwargs: dict) -> Any:
             first = args[0] if args else None
             if tensors or not args or (isinstance(first, (list, tuple)) and any(map(_is_tensor, first))):
                 raise
-            raise not_a_tensor(_snake(cls.__name__), args[0]) from None
+            raise errors.not_a_tensor(_snake(cls.__name__), args[0]) from None
         if type(out) is not tuple:  # the common case: one array out
             result = Tensor._make_view(out, args[0]) if cls._view else Tensor._make(out)
             if record:
@@ -561,76 +485,8 @@ def _record_outputs(ctx: Node, results: tuple, Tensor: type) -> None:
     ctx._out_meta = tuple(meta)
 
 
-_TENSOR: list = []
-
-
-def _tensor_cls() -> type:
-    """``learntorch.Tensor`` (imported on first use: tensor.py imports this module)."""
-    if not _TENSOR:
-        from ..tensor import Tensor  # noqa: PLC0415
-
-        _TENSOR.append(Tensor)
-    return _TENSOR[0]
-
-
-def _pack_saved(ctx: Node, args: tuple, results: list) -> None:
-    """Turn what ``save_for_backward`` got into version-checked :class:`_Saved` entries.
-
-    A saved input or output is recognised by identity (the tensor itself, or in an
-    :class:`Op` its array). An output is stored as data only: holding the output
-    tensor would make a cycle node -> tensor -> grad_fn (the node).
-    """
-    Tensor = _tensor_cls()
-    saved = []
-    for item in ctx._to_save:
-        match = None
-        if item is None:
-            saved.append(None)
-            continue
-        if isinstance(item, Tensor):
-            for i, r in enumerate(results):
-                if r is item:
-                    match = _Saved(r, r._data, is_output=True, output_nr=i)
-                    break
-            else:
-                for a in args:
-                    if a is item:
-                        match = _Saved(a, a._data, is_output=False)
-                        break
-        else:
-            for a in args:
-                if isinstance(a, Tensor) and a._data is item:
-                    match = _Saved(a, item, is_output=False)
-                    break
-            else:
-                for i, r in enumerate(results):
-                    if isinstance(r, Tensor) and r._data is item:
-                        match = _Saved(r, item, is_output=True, output_nr=i)
-                        break
-        if match is None:
-            # an intermediate (a mask, an index array, a tensor made inside forward)
-            match = item if isinstance(item, Tensor) else Tensor._make(item)
-        saved.append(match)
-    ctx._to_save = ()
-    ctx._saved = tuple(saved)
-    ctx._had_saved = True
-
-
 def _check_same_device(tensors: list, cls: type) -> None:
     dev = tensors[0].device
     for t in tensors[1:]:
         if t.device != dev and t.ndim != 0:
-            raise RuntimeError(
-                "Expected all tensors to be on the same device, but found at least two devices, "
-                f"{t.device} and {dev}!\n"
-                "hint: move every tensor (and the model) to one device with .to(device) first."
-            )
-
-
-def _check_inplace_leaf(t: Any) -> None:
-    if t.grad_fn is None and t._requires_grad:
-        raise RuntimeError(
-            "a leaf Variable that requires grad has been used in an in-place operation.\n"
-            "hint: wrap the update in `with torch.no_grad():` (as optimizers do), or work on a "
-            "copy made with .clone()."
-        )
+            raise errors.devices_differ(t.device, dev)

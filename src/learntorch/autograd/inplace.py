@@ -3,7 +3,7 @@
 * **Version counters.** A tensor and all its views share ``_version_box``; every
   in-place write bumps it (``Tensor._bump_version``). A node that saved a tensor
   remembers the version it saw, and backward refuses a changed one
-  (``autograd/function.py``, ``_Saved``).
+  (``autograd/saved.py``, ``_Saved``; its twin refusal ``_check_inplace_leaf`` is there too).
 * **The write and its refusals.** ``_make_inplace(fn)`` turns an op into its ``op_``
   method: ``_check_inplace`` refuses what PyTorch refuses (a leaf that requires grad,
   a view of one, memory shared through ``expand``), ``_snapshot`` keeps the old value
@@ -19,7 +19,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from .. import backend, dtypes
+from .. import backend, dtypes, errors
 from ..tensor import Tensor
 from . import grad_mode
 from .engine import _validate
@@ -68,17 +68,10 @@ def _check_inplace(self: Tensor, overlap: bool = True) -> None:
     if not grad_mode.is_grad_enabled():
         return
     if self._requires_grad and self.grad_fn is None and self._base is None:
-        raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation.\n"
-            "hint: wrap the update in `with torch.no_grad():` (as optimizers do), or work on a "
-            "copy made with .clone()."
-        )
+        raise errors.leaf_modified_inplace()
     base = self._base
     if base is not None and base._requires_grad and base.grad_fn is None:
-        raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place operation.\n"
-            "hint: change the leaf under `with torch.no_grad():`, or clone it first."
-        )
+        raise errors.view_of_leaf_modified_inplace()
 
 
 def _snapshot(self: Tensor) -> Tensor:
@@ -165,7 +158,7 @@ def _regenerate(v: Tensor, root: Tensor) -> None:
     size, stride = tuple(v._data.shape), v.stride()
     off = v.storage_offset()
     with grad_mode.enable_grad():
-        node_out = shape.AsStrided.apply(root, size, stride, off)
+        node_out = strided.AsStrided.apply(root, size, stride, off)
     if node_out.grad_fn is None:
         return
     node_out.grad_fn._src = root._data
@@ -244,4 +237,4 @@ def _copy_slices(view: Tensor, result: Tensor) -> None:
 
 
 # CopySlices and view rebase call view and index ops; those files import this one, so these come last.
-from ..ops import index, layout, shape  # noqa: E402
+from ..ops import index, layout, strided  # noqa: E402

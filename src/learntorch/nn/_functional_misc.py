@@ -15,13 +15,6 @@ from ..tensor import Tensor
 __all__ = ["linear", "bilinear", "pad", "one_hot", "normalize"]
 
 
-def _addmm(bias: Tensor, x: Tensor, wt: Tensor) -> Tensor:
-    addmm = getattr(linalg, "addmm", None)
-    if addmm is not None:
-        return addmm(bias, x, wt)
-    return linalg.mm(x, wt) + bias  # until the linear-algebra family has addmm
-
-
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``y = x Wᵀ + b``: the affine map behind ``nn.Linear``.
 
@@ -36,13 +29,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """
     wt = weight.t()
     if input.ndim == 2 and bias is not None:
-        return _addmm(bias, input, wt)
+        return linalg.addmm(bias, input, wt)
     if input.ndim == 2:
         return linalg.mm(input, wt)
     if input.ndim > 2:
         lead = input.shape[:-1]
         flat = input.reshape(-1, input.shape[-1])
-        out = _addmm(bias, flat, wt) if bias is not None else linalg.mm(flat, wt)
+        out = linalg.addmm(bias, flat, wt) if bias is not None else linalg.mm(flat, wt)
         return out.view(*lead, weight.shape[0])
     out = linalg.matmul(input, wt)
     return out + bias if bias is not None else out

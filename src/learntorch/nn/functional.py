@@ -51,34 +51,27 @@ __all__ += [
 ]  # fmt: skip
 
 # --- section B: conv, pool, norm, dropout, embedding, rnn, attention, interpolation (nn-layers work) ---
-from ..ops.conv import (  # noqa: E402
-    conv1d,
-    conv2d,
-    conv3d,
-    conv_transpose1d,
-    conv_transpose2d,
-    conv_transpose3d,
-    fold,
-    unfold,
-)
+from ..ops.conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402
 from ..ops.embedding import embedding  # noqa: E402
+from ..ops.fold import fold, unfold  # noqa: E402
 from ..ops.norm import batch_norm, group_norm, layer_norm  # noqa: E402
 from ..ops.pool import (  # noqa: E402
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)
+from ..ops.resample import (  # noqa: E402
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_avg_pool3d,
     adaptive_max_pool1d,
     adaptive_max_pool2d,
-    avg_pool1d,
-    avg_pool2d,
-    avg_pool3d,
     interpolate,
-    max_pool1d,
-    max_pool2d,
-    max_pool3d,
-    max_unpool1d,
-    max_unpool2d,
 )
+from ..ops.unpool import max_unpool1d, max_unpool2d  # noqa: E402
 from ._functional_layers import (  # noqa: E402
     alpha_dropout,
     dropout,

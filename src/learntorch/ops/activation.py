@@ -1,11 +1,11 @@
 """Activation functions with their own backward: softmax family, GELU, ELU, Softplus, ...
 
 Each ``Op`` computes its forward on raw arrays and writes its backward with tensor
-operations, so double backward works. Where a derivative needs a function that has
-no tensor op of its own (``erf`` for the exact GELU), a second ``Op`` computes
-``grad * f'(x)`` and differentiates itself again.
+operations, so double backward works. Where a derivative is cheaper on arrays (the exact
+GELU's uses ``erf``, the one in ``_numerics.py`` that ``torch.erf`` uses too), a second ``Op``
+computes ``grad * f'(x)`` and differentiates itself again.
 
-ReLU, Sigmoid and Tanh live in ``pointwise.py``; this file holds the rest of what
+ReLU, Sigmoid and Tanh live in ``unary.py``; this file holds the rest of what
 ``nn.functional`` needs. Taught in note 002 (激活函数) and note 004 (ReLU, LeakyReLU, ...).
 """
 
@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._numerics import _erf_array
 from ..autograd.function import Op
 from ..tensor import Tensor, _wrap_dim
 from ._util import bind
 from .arith import where
-from .unary import exp, sigmoid, tanh
+from .unary import erf, exp, sigmoid, tanh
 
 __all__ = [
     "softmax", "log_softmax", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
@@ -31,47 +32,6 @@ _K = math.sqrt(2.0 / math.pi)
 _C = 0.044715
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def _erf_array(xp: Any, a: Any) -> Any:
-    """The error function of an array (SciPy's / CuPy's when present, else ``math.erf``)."""
-    if xp.__name__ == "numpy":
-        try:
-            from scipy.special import erf as sp_erf  # noqa: PLC0415 - optional accelerator
-
-            return sp_erf(a).astype(a.dtype, copy=False)
-        except ImportError:
-            import numpy as np  # noqa: PLC0415
-
-            return np.vectorize(math.erf, otypes=[a.dtype])(a)
-    from cupyx.scipy.special import erf as cp_erf  # noqa: PLC0415
-
-    return cp_erf(a)
-
-
-class Erf(Op):
-    """y = erf(x);  dy/dx = 2/√π · exp(-x²)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return _erf_array(ctx.xp, x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * (exp(-(x * x)) * (2.0 / math.sqrt(math.pi)))
-
-
-def erf(input: Tensor) -> Tensor:
-    """The Gauss error function, elementwise (GELU is built on it).
-
-    >>> import learntorch as torch
-    >>> from learntorch.ops.activation import erf
-    >>> erf(torch.tensor([0.0, 1.0]))
-    tensor([0.0000, 0.8427])
-    """
-    return Erf.apply(input)
 
 
 # ---------------------------------------------------------------- softmax family
@@ -223,13 +183,9 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return input.copy_(out) if inplace else out
 
 
-class Celu(Elu):
-    """CELU is ELU with ``input_scale = 1/alpha``; PyTorch names its node ``CeluBackward0``."""
-
-
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
-    out = Celu.apply(input, float(alpha), 1.0, 1.0 / float(alpha))
+    out = Elu.variant("CeluBackward0").apply(input, float(alpha), 1.0, 1.0 / float(alpha))
     return input.copy_(out) if inplace else out
 
 

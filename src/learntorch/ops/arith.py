@@ -13,9 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from .. import dtypes
+from .._numerics import add_alpha
 from ..autograd.function import Op
 from ..autograd.inplace import _make_inplace
 from ..tensor import Tensor
@@ -27,26 +26,13 @@ __all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "neg", "negative
 
 
 # ---------------------------------------------------------------------- arithmetic
-def _axpy(a: Any, b: Any, alpha: Any) -> Any:
-    """``a + alpha * b`` rounded as torch's CPU kernel does: one fused multiply-add in float32.
-
-    For float32 (and float16, which torch computes in float32 with ``alpha`` first rounded to
-    half) the product is exact in float64, so going through float64 rounds the sum once, as an
-    fma does. Float64 rounds twice here (torch: once), a difference in the last bit at most.
-    """
-    if a.dtype.kind == "f" and a.dtype.itemsize <= 4:
-        exact = a.astype("float64") + b.astype("float64") * float(np.dtype(a.dtype).type(alpha))
-        return exact.astype("float32").astype(a.dtype, copy=False)
-    return a + b * alpha
-
-
 class Add(Op):
     """z = a + alpha * b;  da = dz, db = alpha dz (summed over broadcast dims)"""
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return a + b if alpha == 1 else _axpy(a, b, alpha)
+        return a + b if alpha == 1 else add_alpha(a, b, alpha)
 
     @staticmethod
     def backward(ctx, grad):
@@ -64,7 +50,7 @@ class Sub(Op):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return a - b if alpha == 1 else _axpy(a, b, -alpha)
+        return a - b if alpha == 1 else add_alpha(a, b, -alpha)
 
     @staticmethod
     def backward(ctx, grad):

@@ -77,18 +77,6 @@ class Clamp(Op):
         return grad * inside, None, None
 
 
-class ClampMin(Clamp):
-    """y = max(x, lo);  dx = dy where x >= lo"""
-
-    node_name = "ClampMinBackward0"
-
-
-class ClampMax(Clamp):
-    """y = min(x, hi);  dx = dy where x <= hi"""
-
-    node_name = "ClampMaxBackward0"
-
-
 class ClampTensor(Op):
     """y = min(max(x, lo), hi) with tensor bounds; ``has`` says which bounds are real
 
@@ -430,14 +418,18 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
     """``max(input, min)`` elementwise (``clamp`` with only a lower bound)."""
     if isinstance(min, Tensor):
         return clamp(input, min=min)
-    return ClampMin.apply(_cast(input, dtypes.result_type(input, min), None), min, None)
+    return Clamp.variant("ClampMinBackward0").apply(
+        _cast(input, dtypes.result_type(input, min), None), min, None
+    )
 
 
 def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
     """``min(input, max)`` elementwise (``clamp`` with only an upper bound)."""
     if isinstance(max, Tensor):
         return clamp(input, max=max)
-    return ClampMax.apply(_cast(input, dtypes.result_type(input, max), None), None, max)
+    return Clamp.variant("ClampMaxBackward0").apply(
+        _cast(input, dtypes.result_type(input, max), None), None, max
+    )
 
 
 bind(

@@ -1,22 +1,7 @@
 """Convolution: one strided window view plus one matrix product.
 
-The whole family rests on two array helpers:
-
-* :func:`_windows` looks at a padded input ``(N, C, *S)`` as every kernel-sized
-  window at once, ``(N, C, *O, *K)``, by choosing new strides (no copy). The
-  forward pass is then a single matrix product of those windows with the weight
-  ("im2col" + GEMM).
-* :func:`_col2im` is the same trick reversed: it adds window-shaped values back
-  into an image. It loops over the *kernel positions* only (9 for a 3×3 kernel),
-  each step a strided slice-add over the whole batch.
-
-With them, three array functions cover every direction a convolution needs:
-
-=====================  ==================================================
-``_conv_forward``      y  = x ⋆ w                     (windows · weight)
-``_conv_input_grad``   dx = col2im(dy · weight)        (= transposed conv)
-``_conv_weight_grad``  dw = dy · windows(x)
-=====================  ==================================================
+The array work lives in :mod:`.windows` (``_windows``, ``_col2im`` and the three directions
+``_conv_forward``, ``_conv_input_grad``, ``_conv_weight_grad``); this file is the op and its arguments.
 
 A transposed convolution (``ConvTranspose2d``) is the input-gradient of a plain
 one, so its forward is ``_conv_input_grad`` and its backward is ``_conv_forward``.
@@ -30,160 +15,22 @@ lets ``padding='same'`` with an even kernel pad one side more, like PyTorch.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
-from .. import backend
+from .. import dtypes
 from ..autograd.function import Op
 from ..tensor import Tensor
+from .windows import _conv_forward, _conv_input_grad, _conv_weight_grad
 
-__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-           "convolution", "unfold", "fold"]  # fmt: skip
-
-
-# --------------------------------------------------------------------------------------
-# array helpers (NumPy or CuPy)
-# --------------------------------------------------------------------------------------
-def _prod(xs: Sequence[int]) -> int:
-    p = 1
-    for x in xs:
-        p *= x
-    return p
-
-
-def _pad_zeros(x: Any, pads: Sequence[tuple[int, int]]) -> Any:
-    """Zero-pad the trailing ``len(pads)`` dimensions of ``x`` by ``(low, high)`` each."""
-    if not any(lo or hi for lo, hi in pads):
-        return x
-    xp = backend.array_module(x)
-    return xp.pad(x, [(0, 0)] * (x.ndim - len(pads)) + [tuple(p) for p in pads])
-
-
-def _out_size(size: int, k: int, stride: int, lo: int, hi: int, dilation: int) -> int:
-    """Number of windows along one dimension: ⌊(S + lo + hi − d·(k−1) − 1) / s⌋ + 1."""
-    return (size + lo + hi - dilation * (k - 1) - 1) // stride + 1
-
-
-def _windows(xpad: Any, ksize: Sequence[int], stride: Sequence[int], dilation: Sequence[int],
-             out: Sequence[int]) -> Any:  # fmt: skip
-    """Every window of a padded ``(B..., *S)`` array as a view ``(B..., *O, *K)`` (no copy).
-
-    Moving one output step moves ``stride`` elements in the input; moving one kernel
-    step moves ``dilation`` elements. That is the whole of im2col, done by strides.
-    """
-    xp = backend.array_module(xpad)
-    nd = len(ksize)
-    lead = xpad.shape[: xpad.ndim - nd]
-    st = xpad.strides
-    sp = st[xpad.ndim - nd :]
-    shape = (*lead, *out, *ksize)
-    strides = (
-        *st[: xpad.ndim - nd],
-        *(s * a for s, a in zip(sp, stride)),
-        *(s * d for s, d in zip(sp, dilation)),
-    )
-    return xp.lib.stride_tricks.as_strided(xpad, shape=shape, strides=strides)
-
-
-def _col2im(cols: Any, padded: Sequence[int], stride: Sequence[int], dilation: Sequence[int]) -> Any:
-    """Add window-shaped values ``(B..., *O, *K)`` back into an image ``(B..., *padded)``.
-
-    The adjoint of :func:`_windows`: a loop over kernel positions, never pixels.
-    """
-    xp = backend.array_module(cols)
-    nd = len(padded)
-    ksize = cols.shape[cols.ndim - nd :]
-    out = cols.shape[cols.ndim - 2 * nd : cols.ndim - nd]
-    lead = cols.shape[: cols.ndim - 2 * nd]
-    img = xp.zeros((*lead, *padded), dtype=cols.dtype)
-    for k in _ndindex(ksize):
-        dst = tuple(slice(k[i] * dilation[i], k[i] * dilation[i] + stride[i] * (out[i] - 1) + 1, stride[i])
-                    for i in range(nd))  # fmt: skip
-        img[(Ellipsis, *dst)] += cols[(Ellipsis, *k)]
-    return img
-
-
-def _ndindex(shape: Sequence[int]) -> list[tuple[int, ...]]:
-    idx: list[tuple[int, ...]] = [()]
-    for s in shape:
-        idx = [i + (j,) for i in idx for j in range(s)]
-    return idx
-
-
-def _bmm(a: Any, b: Any) -> Any:
-    """Per-group matrix products ``a[g] @ b[g]``, each one plain 2-D BLAS call."""
-    xp = backend.array_module(a, b)
-    if a.shape[0] == 1:
-        return xp.matmul(a[0], b[0])[None]
-    return xp.stack([xp.matmul(a[i], b[i]) for i in range(a.shape[0])])
-
-
-def _crop(img: Any, pads: Sequence[tuple[int, int]], size: Sequence[int]) -> Any:
-    nd = len(pads)
-    sl = tuple(slice(lo, lo + s) for (lo, _), s in zip(pads, size))
-    out = img[(Ellipsis, *sl)] if nd else img
-    return out
-
-
-def _conv_forward(x: Any, w: Any, stride: tuple, pads: tuple, dilation: tuple, groups: int) -> Any:
-    """y[n, o, *i] = Σ_{c, *k} x_pad[n, c, *(i·s + k·d)] · w[o, c, *k]  (per group)."""
-    xp = backend.array_module(x, w)
-    nd = w.ndim - 2
-    n, c = x.shape[:2]
-    oc, cg = w.shape[:2]
-    ks = w.shape[2:]
-    g = groups
-    xpad = _pad_zeros(x, pads)
-    out = tuple(_out_size(x.shape[2 + i], ks[i], stride[i], *pads[i], dilation[i]) for i in range(nd))
-    win = _windows(xpad, ks, stride, dilation, out)  # (N, C, *O, *K), a view
-    win = win.reshape(n, g, cg, *out, *ks)
-    # (G, Cg, *K, N, *O): one row per weight of a filter, one column per output pixel
-    order = (1, 2, *range(3 + nd, 3 + 2 * nd), 0, *range(3, 3 + nd))
-    cols = xp.ascontiguousarray(win.transpose(order)).reshape(g, cg * _prod(ks), n * _prod(out))
-    wm = w.reshape(g, oc // g, cg * _prod(ks))
-    y = _bmm(wm, cols)  # (G, Og, N·P): the one BLAS call
-    y = y.reshape(g, oc // g, n, *out).transpose(2, 0, 1, *range(3, 3 + nd))  # (N, G, Og, *O)
-    return xp.ascontiguousarray(y).reshape(n, oc, *out)
-
-
-def _conv_input_grad(gy: Any, w: Any, in_size: tuple, stride: tuple, pads: tuple, dilation: tuple,
-                     groups: int) -> Any:  # fmt: skip
-    """dx = col2im(dy · w): the transposed convolution of ``gy`` with ``w``, cropped to ``in_size``."""
-    xp = backend.array_module(gy, w)
-    nd = w.ndim - 2
-    n = gy.shape[0]
-    oc, cg = w.shape[:2]
-    ks = w.shape[2:]
-    g = groups
-    og = oc // g
-    out = gy.shape[2:]
-    gym = gy.reshape(n, g, og, _prod(out)).transpose(1, 2, 0, 3).reshape(g, og, n * _prod(out))
-    wm = w.reshape(g, og, cg * _prod(ks))
-    cols = _bmm(wm.transpose(0, 2, 1), gym)  # (G, Cg·K, N·P)
-    cols = cols.reshape(g, cg, *ks, n, *out)
-    cols = cols.transpose(2 + nd, 0, 1, *range(3 + nd, 3 + 2 * nd), *range(2, 2 + nd))  # (N,G,Cg,*O,*K)
-    padded = tuple(in_size[i] + pads[i][0] + pads[i][1] for i in range(nd))
-    img = _col2im(cols, padded, stride, dilation)  # (N, G, Cg, *padded)
-    img = _crop(img, pads, in_size)
-    return xp.ascontiguousarray(img).reshape(n, g * cg, *in_size)
-
-
-def _conv_weight_grad(x: Any, gy: Any, ksize: tuple, stride: tuple, pads: tuple, dilation: tuple,
-                      groups: int) -> Any:  # fmt: skip
-    """dw[o, c, *k] = Σ_{n, *i} dy[n, o, *i] · x_pad[n, c, *(i·s + k·d)]  (per group)."""
-    xp = backend.array_module(x, gy)
-    nd = len(ksize)
-    n, c = x.shape[:2]
-    oc = gy.shape[1]
-    g = groups
-    cg, og = c // g, oc // g
-    out = gy.shape[2:]
-    xpad = _pad_zeros(x, pads)
-    win = _windows(xpad, ksize, stride, dilation, out).reshape(n, g, cg, *out, *ksize)
-    order = (1, 2, *range(3 + nd, 3 + 2 * nd), 0, *range(3, 3 + nd))
-    cols = xp.ascontiguousarray(win.transpose(order)).reshape(g, cg * _prod(ksize), n * _prod(out))
-    gym = gy.reshape(n, g, og, _prod(out)).transpose(1, 2, 0, 3).reshape(g, og, n * _prod(out))
-    gw = _bmm(gym, cols.transpose(0, 2, 1))  # (G, Og, Cg·K)
-    return gw.reshape(oc, cg, *ksize)
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "convolution",
+]
 
 
 # --------------------------------------------------------------------------------------
@@ -261,10 +108,6 @@ def _ntuple(v: Any, n: int) -> tuple:
     return (int(v),) * n
 
 
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}
-_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int"}
-
-
 def _check_common(name: str, x: Tensor, w: Tensor, b: Tensor | None, nd: int) -> bool:
     """PyTorch's dimension and dtype checks; returns whether ``x`` is unbatched."""
     if x.ndim not in (nd + 1, nd + 2):
@@ -283,15 +126,15 @@ def _check_common(name: str, x: Tensor, w: Tensor, b: Tensor | None, nd: int) ->
         )
     if x.dtype != w.dtype:
         raise RuntimeError(
-            f"expected scalar type {_TYPE_NAMES.get(x.dtype.name, x.dtype.name)} but found "
-            f"{_TYPE_NAMES.get(w.dtype.name, w.dtype.name)}\n"
+            f"expected scalar type {dtypes.scalar_type_name(x.dtype)} but found "
+            f"{dtypes.scalar_type_name(w.dtype)}\n"
             "hint: input and weight must share a dtype; convert the input with .float() (or the model "
             "with .double())."
         )
     if b is not None and b.dtype != x.dtype:
         raise RuntimeError(
-            f"Input type ({_C_NAMES.get(x.dtype.name, x.dtype.name)}) and bias type "
-            f"({_C_NAMES.get(b.dtype.name, b.dtype.name)}) should be the same\n"
+            f"Input type ({dtypes.c_type_name(x.dtype)}) and bias type "
+            f"({dtypes.c_type_name(b.dtype)}) should be the same\n"
             "hint: convert the input or the bias so both have one dtype."
         )
     return x.ndim == nd + 1
@@ -445,110 +288,3 @@ tensor([[[[4., 6., 4.],
           [6., 9., 6.],
           [4., 6., 4.]]]])
 """
-
-
-# --------------------------------------------------------------------------------------
-# unfold / fold (im2col / col2im as tensors)
-# --------------------------------------------------------------------------------------
-class Im2Col(Op):
-    """cols[n, c·K + k, l] = x_pad[n, c, window l at offset k];  dx = col2im(dcols)"""
-
-    @staticmethod
-    def forward(ctx, x, ks, dilation, pads, stride):
-        xp = backend.array_module(x)
-        nd = len(ks)
-        n, c = x.shape[:2]
-        out = tuple(_out_size(x.shape[2 + i], ks[i], stride[i], *pads[i], dilation[i]) for i in range(nd))
-        ctx.args = (tuple(x.shape[2:]), ks, dilation, pads, stride, out)
-        win = _windows(_pad_zeros(x, pads), ks, stride, dilation, out)  # (N, C, *O, *K)
-        order = (0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))
-        return xp.ascontiguousarray(win.transpose(order)).reshape(n, c * _prod(ks), _prod(out))
-
-    @staticmethod
-    def backward(ctx, g):
-        size, ks, dilation, pads, stride, _ = ctx.args
-        return Col2Im.apply(g, size, ks, dilation, pads, stride), None, None, None, None
-
-
-class Col2Im(Op):
-    """x[n, c, pixel] = Σ of the column entries that cover the pixel;  dcols = im2col(dx)"""
-
-    @staticmethod
-    def forward(ctx, cols, size, ks, dilation, pads, stride):
-        xp = backend.array_module(cols)
-        nd = len(ks)
-        n = cols.shape[0]
-        c = cols.shape[1] // _prod(ks)
-        out = tuple(_out_size(size[i], ks[i], stride[i], *pads[i], dilation[i]) for i in range(nd))
-        ctx.args = (ks, dilation, pads, stride)
-        win = cols.reshape(n, c, *ks, *out)
-        order = (0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd))  # -> (N, C, *O, *K)
-        padded = tuple(size[i] + pads[i][0] + pads[i][1] for i in range(nd))
-        img = _col2im(win.transpose(order), padded, stride, dilation)
-        return xp.ascontiguousarray(_crop(img, pads, size))
-
-    @staticmethod
-    def backward(ctx, g):
-        ks, dilation, pads, stride = ctx.args
-        return Im2Col.apply(g, ks, dilation, pads, stride), None, None, None, None, None
-
-
-def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
-    """Every sliding window as a column: (N, C, H, W) → (N, C·kh·kw, L) (im2col).
-
-    >>> import learntorch as torch
-    >>> unfold(torch.arange(16.).reshape(1, 1, 4, 4), 2, stride=2)
-    tensor([[[ 0.,  2.,  8., 10.],
-             [ 1.,  3.,  9., 11.],
-             [ 4.,  6., 12., 14.],
-             [ 5.,  7., 13., 15.]]])
-    """
-    if input.ndim not in (3, 4):
-        raise NotImplementedError(
-            f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)"
-        )
-    unbatched = input.ndim == 3
-    x = input.unsqueeze(0) if unbatched else input
-    ks = _ntuple(kernel_size, 2)
-    pads = tuple((p, p) for p in _ntuple(padding, 2))
-    y = Im2Col.apply(x, ks, _ntuple(dilation, 2), pads, _ntuple(stride, 2))
-    return y.squeeze(0) if unbatched else y
-
-
-def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
-         stride: Any = 1) -> Tensor:  # fmt: skip
-    """The adjoint of :func:`unfold`: columns (N, C·kh·kw, L) summed back into (N, C, H, W) (col2im).
-
-    >>> import learntorch as torch
-    >>> x = torch.ones(1, 1, 3, 3)
-    >>> fold(unfold(x, 2), (3, 3), 2)   # each pixel counted once per window covering it
-    tensor([[[[1., 2., 1.],
-              [2., 4., 2.],
-              [1., 2., 1.]]]])
-    """
-    if input.ndim not in (2, 3):
-        raise NotImplementedError(
-            f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got {input.ndim}D)"
-        )
-    unbatched = input.ndim == 2
-    x = input.unsqueeze(0) if unbatched else input
-    ks = _ntuple(kernel_size, 2)
-    size = _ntuple(output_size, 2)
-    dil, st = _ntuple(dilation, 2), _ntuple(stride, 2)
-    pads = tuple((p, p) for p in _ntuple(padding, 2))
-    kk = _prod(ks)
-    if x.shape[1] % kk:
-        raise RuntimeError(
-            "Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got "
-            f"input.size(1)={x.shape[1]} and kernel_size={ks}"
-        )
-    blocks = _prod(_out_size(size[i], ks[i], st[i], *pads[i], dil[i]) for i in range(2))
-    if x.shape[2] != blocks:
-        raise RuntimeError(
-            f"Given output_size={size}, kernel_size={ks}, dilation={dil}, padding={_ntuple(padding, 2)}, "
-            f"stride={st}, expected size of input's dimension 2 to match the calculated number of sliding "
-            f"blocks {' * '.join(str(_out_size(size[i], ks[i], st[i], *pads[i], dil[i])) for i in range(2))} = "
-            f"{blocks}, but got input.size(2)={x.shape[2]}."
-        )
-    y = Col2Im.apply(x, size, ks, dil, pads, st)
-    return y.squeeze(0) if unbatched else y

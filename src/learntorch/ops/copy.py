@@ -6,8 +6,9 @@ from typing import Any
 
 from .. import backend, dtypes
 from ..autograd import grad_mode
-from ..autograd.function import Op, not_a_tensor
+from ..autograd.function import Op
 from ..autograd.inplace import _check_inplace, _inplace, _snapshot
+from ..errors import not_a_tensor
 from ..tensor import Tensor
 from ._util import bind, unbroadcast
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import backend
-from ..tensor import _storage_root
+from .._tensor_base import _address, _storage_root
 
 
 def infer_size(shape: tuple, numel: int) -> tuple:
@@ -119,7 +119,6 @@ def flat_storage(a: Any) -> tuple:
         flat = flat.view(a.dtype) if flat.dtype != a.dtype else flat
     else:
         flat = root.reshape(-1) if root.flags.c_contiguous else root.ravel(order="K")
-    from ..tensor import _address  # noqa: PLC0415
 
     return flat, (_address(a) - _address(flat)) // it
 

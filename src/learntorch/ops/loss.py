@@ -12,7 +12,7 @@ from typing import Any
 
 from ..autograd.function import Op
 from ..tensor import Tensor
-from ._util import unbroadcast
+from ._util import _quiet, unbroadcast
 from .arith import where
 from .unary import sigmoid
 
@@ -175,15 +175,9 @@ class NllLossGrad(Op):
         return NllLoss.apply(gg, target, weight, reduction, ignore_index), *([None] * 6)
 
 
-class NllLoss2d(NllLoss):
-    """The same loss on (N, C, H, W) inputs; PyTorch names its node ``NllLoss2DBackward0``."""
-
-    node_name = "NllLoss2DBackward0"
-
-
 def nll_loss_raw(logp: Tensor, target: Any, weight: Any, reduction: str, ignore_index: int) -> Tensor:
     """NLL on log-probabilities ``logp`` with ``target``/``weight`` given as arrays."""
-    op = NllLoss2d if logp.ndim == 4 else NllLoss
+    op = NllLoss.variant("NllLoss2DBackward0") if logp.ndim == 4 else NllLoss
     return op.apply(logp, target, weight, reduction, ignore_index)
 
 
@@ -366,22 +360,6 @@ def _neg_log_sigmoid(x: Tensor) -> Tensor:
     from .activation import softplus  # noqa: PLC0415
 
     return softplus(-x)
-
-
-class _quiet:
-    """Silence NumPy's divide-by-zero warning for log(0) (the result is clamped anyway)."""
-
-    def __init__(self, xp: Any) -> None:
-        self.xp = xp
-        self.state = None
-
-    def __enter__(self) -> None:
-        if self.xp.__name__ == "numpy":
-            self.state = self.xp.seterr(divide="ignore", invalid="ignore")
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.state is not None:
-            self.xp.seterr(**self.state)
 
 
 def bce_raw(x: Tensor, y: Tensor, weight: Tensor | None, reduction: str) -> Tensor:

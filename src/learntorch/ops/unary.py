@@ -1,8 +1,15 @@
-"""One-input maths."""
+"""One-input maths: ``Exp`` written out in full as the worked example, the others as a table.
+
+Each row of the table gives an op's name, its formula, its forward on arrays and its
+derivative on tensors, side by side, as a class would. Ops that need more (``Sign``
+saves nothing, ``Sigmoid`` is written for stability, ``Softplus`` takes arguments) are
+written out like ``Exp``.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from .._numerics import _erf_array
 from ..autograd.function import Op
@@ -36,7 +43,7 @@ __all__ = [
 ]
 
 
-# ---------------------------------------------------------------------- unary maths
+# ---------------------------------------------------------------------- the worked example
 class Exp(Op):
     """y = exp(x);  dx = dy y"""
 
@@ -52,145 +59,66 @@ class Exp(Op):
         return grad * y
 
 
-class Expm1(Op):
-    """y = exp(x) - 1 (accurate near 0);  dx = dy (y + 1)"""
+# ---------------------------------------------------------------------- the rest, as a table
+class _Unary(Op):
+    """A row of the table below: ``y = f(x)`` on arrays, ``dx = df(dy, saved)`` on tensors.
+
+    ``saves`` says what backward needs (``"x"`` or ``"y"``); ``quiet`` silences NumPy's
+    warnings where torch gives inf/nan silently (``log(0)``, ``sqrt(-1)``).
+    """
+
+    _abstract = True
+    saves = "x"
+    quiet = False
 
     @staticmethod
     def forward(ctx, x):
-        y = ctx.xp.expm1(x)
-        ctx.save_for_backward(y)
+        row = ctx._forward_cls
+        if row.quiet:
+            with _quiet(ctx.xp):
+                y = row.f(ctx.xp, x)
+        else:
+            y = row.f(ctx.xp, x)
+        ctx.save_for_backward(y if row.saves == "y" else x)
         return y
 
     @staticmethod
     def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad * (y + 1)
+        (saved,) = ctx.saved_tensors
+        return ctx._forward_cls.df(grad, saved)
 
 
-class Log(Op):
-    """y = ln(x);  dx = dy / x"""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet(ctx.xp):
-            return ctx.xp.log(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad / x
+def _row(
+    name: str, formula: str, f: Any, df: Any, saves: str = "x", quiet: bool = False, **ns: Any
+) -> type[Op]:
+    """A one-input op: its name, the formula (its docstring), forward ``f(xp, x)``, derivative ``df(dy, saved)``."""
+    ns.update(
+        __doc__=formula, f=staticmethod(f), df=staticmethod(df), saves=saves, quiet=quiet, __module__=__name__
+    )
+    return type(name, (_Unary,), ns)
 
 
-class Log1p(Op):
-    """y = ln(1 + x) (accurate near 0);  dx = dy / (1 + x)"""
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
 
-    node_name = "Log1PBackward0"
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet(ctx.xp):
-            return ctx.xp.log1p(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad / (x + 1)
-
-
-class Log2(Op):
-    """y = log2(x);  dx = dy / (x ln 2)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet(ctx.xp):
-            return ctx.xp.log2(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad / (x * math.log(2.0))
+# fmt: off
+# name, formula, forward f(xp, x) on arrays, derivative df(dy, saved) on tensors, what backward saves
+Expm1 = _row("Expm1", "y = exp(x) - 1 (accurate near 0);  dx = dy (y + 1)", lambda xp, x: xp.expm1(x), lambda g, y: g * (y + 1), "y")
+Log = _row("Log", "y = ln(x);  dx = dy / x", lambda xp, x: xp.log(x), lambda g, x: g / x, quiet=True)
+Log1p = _row("Log1p", "y = ln(1 + x) (accurate near 0);  dx = dy / (1 + x)", lambda xp, x: xp.log1p(x), lambda g, x: g / (x + 1), quiet=True, node_name="Log1PBackward0")
+Log2 = _row("Log2", "y = log2(x);  dx = dy / (x ln 2)", lambda xp, x: xp.log2(x), lambda g, x: g / (x * _LN2), quiet=True)
+Log10 = _row("Log10", "y = log10(x);  dx = dy / (x ln 10)", lambda xp, x: xp.log10(x), lambda g, x: g / (x * _LN10), quiet=True)
+Sqrt = _row("Sqrt", "y = √x;  dx = dy / (2y)", lambda xp, x: xp.sqrt(x), lambda g, y: g / (y * 2), "y", quiet=True)
+Rsqrt = _row("Rsqrt", "y = 1/√x;  dx = -dy y³ / 2", lambda xp, x: (1 / xp.sqrt(x)).astype(x.dtype, copy=False), lambda g, y: g * y.pow(3) * -0.5, "y", quiet=True)
+Reciprocal = _row("Reciprocal", "y = 1/x;  dx = -dy y²", lambda xp, x: (1 / x).astype(x.dtype, copy=False), lambda g, y: -g * (y * y), "y", quiet=True)
+Abs = _row("Abs", "y = |x|;  dx = dy sign(x) (0 at x = 0)", lambda xp, x: xp.abs(x), lambda g, x: g * x.sign())
+Sin = _row("Sin", "y = sin(x);  dx = dy cos(x)", lambda xp, x: xp.sin(x), lambda g, x: g * x.cos())
+Cos = _row("Cos", "y = cos(x);  dx = -dy sin(x)", lambda xp, x: xp.cos(x), lambda g, x: g * -x.sin())
+Tan = _row("Tan", "y = tan(x);  dx = dy (1 + y²)", lambda xp, x: xp.tan(x), lambda g, y: g * (y * y + 1), "y")
+Tanh = _row("Tanh", "y = tanh(x);  dx = dy (1 - y²)", lambda xp, x: xp.tanh(x), lambda g, y: g * (1 - y * y), "y")
+# fmt: on
 
 
-class Log10(Op):
-    """y = log10(x);  dx = dy / (x ln 10)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        with _quiet(ctx.xp):
-            return ctx.xp.log10(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad / (x * math.log(10.0))
-
-
-class Sqrt(Op):
-    """y = √x;  dx = dy / (2y)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet(ctx.xp):
-            y = ctx.xp.sqrt(x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad / (y * 2)
-
-
-class Rsqrt(Op):
-    """y = 1/√x;  dx = -dy y³ / 2"""
-
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet(ctx.xp):
-            y = (1 / ctx.xp.sqrt(x)).astype(x.dtype, copy=False)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad * y.pow(3) * -0.5
-
-
-class Reciprocal(Op):
-    """y = 1/x;  dx = -dy y²"""
-
-    @staticmethod
-    def forward(ctx, x):
-        with _quiet(ctx.xp):
-            y = (1 / x).astype(x.dtype, copy=False)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return -grad * (y * y)
-
-
-class Abs(Op):
-    """y = |x|;  dx = dy sign(x) (0 at x = 0)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.abs(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * x.sign()
-
-
+# ---------------------------------------------------------------------- written out: no saved input, or extra arguments
 class Sign(Op):
     """y = sign(x) ∈ {-1, 0, 1};  dx = 0"""
 
@@ -201,64 +129,6 @@ class Sign(Op):
     @staticmethod
     def backward(ctx, grad):
         return _zeros(grad)
-
-
-class Sin(Op):
-    """y = sin(x);  dx = dy cos(x)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.sin(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * x.cos()
-
-
-class Cos(Op):
-    """y = cos(x);  dx = -dy sin(x)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.cos(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * -x.sin()
-
-
-class Tan(Op):
-    """y = tan(x);  dx = dy (1 + y²)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        y = ctx.xp.tan(x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad * (y * y + 1)
-
-
-class Tanh(Op):
-    """y = tanh(x);  dx = dy (1 - y²)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        y = ctx.xp.tanh(x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad * (1 - y * y)
 
 
 class Sigmoid(Op):

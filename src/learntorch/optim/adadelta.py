@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._numerics import add_alpha
 from ..backend import array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_step, _check, _check_lr, _fma, _new_step, _scalar
+from .optimizer import Optimizer, _bump_step, _check, _check_lr, _new_step, _scalar
 
 __all__ = ["Adadelta"]
 
@@ -89,17 +90,17 @@ class Adadelta(Optimizer):
                 _bump_step(state["step"])
                 theta = p._data
                 if wd != 0:
-                    g = _fma(g, wd, theta)
+                    g = add_alpha(g, theta, wd)
                 v, u = state["square_avg"]._data, state["acc_delta"]._data
                 v *= rho
-                v[...] = _fma(v, g * (1 - rho), g)  # torch's addcmul_: one fma
+                v[...] = add_alpha(v, g, g * (1 - rho))  # torch's addcmul_: one fma
                 std = xp.sqrt(v + eps)
                 delta = xp.sqrt(u + eps)
                 delta /= std
                 delta *= g
                 u *= rho
-                u[...] = _fma(u, delta * (1 - rho), delta)
-                theta[...] = _fma(theta, -lr, delta)
+                u[...] = add_alpha(u, delta, delta * (1 - rho))
+                theta[...] = add_alpha(theta, delta, -lr)
                 state["square_avg"]._bump_version()
                 state["acc_delta"]._bump_version()
                 p._bump_version()

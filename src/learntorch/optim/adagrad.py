@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._numerics import add_alpha
 from ..backend import array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_step, _check, _check_lr, _fma, _new_step, _scalar
+from .optimizer import Optimizer, _bump_step, _check, _check_lr, _new_step, _scalar
 
 __all__ = ["Adagrad"]
 
@@ -100,10 +101,10 @@ class Adagrad(Optimizer):
                 t = _bump_step(state["step"])
                 theta = p._data
                 if wd != 0:
-                    g = _fma(g, wd, theta)
+                    g = add_alpha(g, theta, wd)
                 clr = lr / (1 + (t - 1) * lr_decay)
                 s = state["sum"]._data
-                s[...] = _fma(s, g, g)  # torch's addcmul_(g, g): one fma
+                s[...] = add_alpha(s, g, g)  # torch's addcmul_(g, g): one fma
                 theta += -clr * g / (xp.sqrt(s) + eps)
                 state["sum"]._bump_version()
                 p._bump_version()

@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._numerics import add_alpha
 from ..backend import array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_step, _check, _check_lr, _fma, _lerp_, _new_step, _scalar
+from .optimizer import Optimizer, _bump_step, _check, _check_lr, _lerp_, _new_step, _scalar
 
 __all__ = ["Adam", "AdamW"]
 
@@ -114,10 +115,10 @@ class Adam(Optimizer):
                     if group["decoupled_weight_decay"]:
                         theta *= 1 - lr * wd
                     else:
-                        g = _fma(g, wd, theta)
+                        g = add_alpha(g, theta, wd)
                 _lerp_(m, g, 1 - beta1)
                 v *= beta2
-                v[...] = _fma(v, g * (1 - beta2), g)  # addcmul_: one fma of (value * g) and g
+                v[...] = add_alpha(v, g, g * (1 - beta2))  # addcmul_: one fma of (value * g) and g
                 if amsgrad:
                     vmax = state["max_exp_avg_sq"]._data
                     xp.maximum(vmax, v, out=vmax)

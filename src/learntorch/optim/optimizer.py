@@ -33,7 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import add_alpha
 from ..autograd.grad_mode import enable_grad
+from ..nn.modules.module import _typename
 from ..tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
@@ -49,29 +51,9 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
-def _typename(obj: Any) -> str:
-    """torch.typename: 'torch.FloatTensor' style for tensors, module.qualname otherwise."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = type(obj).__module__
-    name = type(obj).__qualname__
-    return name if module in ("builtins", "__builtin__") else f"{module}.{name}"
-
-
 def _scalar(x: Any) -> Any:
     """A hyper-parameter as a Python number (torch accepts 1-element tensors for lr)."""
     return x.item() if isinstance(x, Tensor) else x
-
-
-def _fma(y: Any, a: float, x: Any) -> Any:
-    """``y + a * x`` rounded once, as torch's ``y.add(x, alpha=a)`` computes it (a fused multiply-add).
-
-    Float32 arrays go through float64, where ``a * x`` is exact; other dtypes round twice.
-    """
-    if y.dtype == np.float32:
-        a64 = np.float64(np.float32(a)) if np.ndim(a) == 0 else a.astype(np.float64)
-        return (y.astype(np.float64) + a64 * x.astype(np.float64)).astype(np.float32)
-    return y + a * x
 
 
 def _new_step() -> Tensor:
@@ -89,9 +71,9 @@ def _bump_step(step: Tensor) -> float:
 def _lerp_(a: Any, end: Any, weight: float) -> None:
     """``a.lerp_(end, weight)`` the way torch's CPU kernel rounds (two formulas by weight)."""
     if weight < 0.5:
-        a[...] = _fma(a, weight, end - a)
+        a[...] = add_alpha(a, end - a, weight)
     else:
-        a[...] = _fma(end, -(1 - np.float32(weight)) if a.dtype == np.float32 else weight - 1, end - a)
+        a[...] = add_alpha(end, end - a, -(1 - np.float32(weight)) if a.dtype == np.float32 else weight - 1)
 
 
 class Optimizer:

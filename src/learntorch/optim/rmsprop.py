@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._numerics import add_alpha
 from ..backend import array_module
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_step, _check, _check_lr, _fma, _lerp_, _new_step, _scalar
+from .optimizer import Optimizer, _bump_step, _check, _check_lr, _lerp_, _new_step, _scalar
 
 __all__ = ["RMSprop"]
 
@@ -99,14 +100,14 @@ class RMSprop(Optimizer):
                 theta = p._data
                 _bump_step(state["step"])
                 if wd != 0:
-                    g = _fma(g, wd, theta)
+                    g = add_alpha(g, theta, wd)
                 v = state["square_avg"]._data
                 v *= alpha
-                v[...] = _fma(v, g * (1 - alpha), g)  # torch's addcmul_: one fma
+                v[...] = add_alpha(v, g, g * (1 - alpha))  # torch's addcmul_: one fma
                 if group["centered"]:
                     gbar = state["grad_avg"]._data
                     _lerp_(gbar, g, 1 - alpha)
-                    avg = xp.sqrt(_fma(v, -gbar, gbar))
+                    avg = xp.sqrt(add_alpha(v, gbar, -gbar))
                 else:
                     avg = xp.sqrt(v)
                 avg += eps
@@ -114,7 +115,7 @@ class RMSprop(Optimizer):
                     buf = state["momentum_buffer"]._data
                     buf *= momentum
                     buf += g / avg
-                    theta[...] = _fma(theta, -lr, buf)
+                    theta[...] = add_alpha(theta, buf, -lr)
                 else:
                     theta += -lr * g / avg
                 for key in ("square_avg", "grad_avg", "momentum_buffer"):

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
-from .optimizer import Optimizer, _check, _check_lr, _fma, _scalar
+from .optimizer import Optimizer, _check, _check_lr, _scalar
 
 __all__ = ["SGD"]
 
@@ -83,26 +84,28 @@ class SGD(Optimizer):
             raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One SGD update of every parameter with a gradient."""
+        """One SGD update of every parameter with a gradient: torch's single-tensor SGD, op for op.
+
+        Each ``add`` with ``alpha`` rounds once, like torch's fused multiply-add
+        (``_numerics.add_alpha``), so the numbers equal PyTorch's to the last bit.
+        """
         loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, wd = _scalar(group["lr"]), group["weight_decay"]
-            momentum, dampening = group["momentum"], group["dampening"]
-            for p, g in self._grads(group):
-                theta = p._data  # torch's single-tensor SGD, op for op (each add with alpha is one fma)
-                if wd != 0:
-                    g = _fma(g, wd, theta)
-                if momentum != 0:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = state["momentum_buffer"] = Tensor._make(g.copy())
-                    else:
-                        b = buf._data
-                        b *= momentum
-                        b[...] = _fma(b, 1 - dampening, g)
-                        buf._bump_version()
-                    g = _fma(g, momentum, buf._data) if group["nesterov"] else buf._data
-                theta[...] = _fma(theta, -lr, g)
-                p._bump_version()
+        with no_grad():
+            for group in self.param_groups:
+                lr, wd = _scalar(group["lr"]), group["weight_decay"]
+                momentum, dampening = group["momentum"], group["dampening"]
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    g = -p.grad if group["maximize"] else p.grad
+                    if wd != 0:
+                        g = g.add(p, alpha=wd)
+                    if momentum != 0:
+                        buf = self.state[p].get("momentum_buffer")
+                        if buf is None:
+                            buf = self.state[p]["momentum_buffer"] = g.clone().detach()
+                        else:
+                            buf.mul_(momentum).add_(g, alpha=1 - dampening)
+                        g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
+                    p.add_(g, alpha=-lr)
         return loss

@@ -31,11 +31,12 @@ import sys
 import threading
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from typing import IO, Any
 
 from .. import backend
-from . import _allowlist, _legacy, _pickler, _storage, _unpickler, _zipformat
+from . import _allowlist, _legacy, _pickler, _serialization_id, _storage, _unpickler, _zipformat
 from ._allowlist import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from ._storage import LoadedStorage, StorageType
 
@@ -82,8 +83,9 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = pickle
             "\nhint: drop the pickle_module argument."
         )
     if _use_new_zipfile_serialization:
+        archive = "archive" if hasattr(f, "write") else _archive_name(os.fspath(f))  # type: ignore[arg-type]
         write: Callable[[IO[bytes]], None] = lambda fh: _write_zip(obj, fh, pickle_protocol,  # noqa: E731
-                                                                   not _disable_byteorder_record)  # fmt: skip
+                                                                   not _disable_byteorder_record, archive)  # fmt: skip
     else:
         write = lambda fh: _write_legacy(obj, fh, pickle_protocol)  # noqa: E731
     if hasattr(f, "write"):
@@ -92,18 +94,27 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes], pickle_module: Any = pickle
         _atomic_write(os.fspath(f), write)
 
 
-def _write_zip(obj: Any, fh: IO[bytes], protocol: int, byteorder: bool) -> None:
+def _archive_name(path: str) -> str:
+    """The folder torch names inside the zip: the file's name without its extension
+    (``model_params.pth`` -> ``model_params/data.pkl``); ``archive`` for streams and non-ASCII names."""
+    stem = os.path.basename(path)
+    if "." in stem:
+        stem = stem[: stem.rindex(".")]
+    return stem if stem and path.isascii() else "archive"
+
+
+def _write_zip(obj: Any, fh: IO[bytes], protocol: int, byteorder: bool, archive: str = "archive") -> None:
     pkl, storages = _pickler.dumps(obj, protocol)
     records: list[tuple[str, Any]] = [("data.pkl", pkl), (".format_version", b"1"),
                                       (".storage_alignment", b"64")]  # fmt: skip
     if byteorder:
         records.append(("byteorder", b"little"))
     records += [(f"data/{s.key}", s.tobytes_view()) for s in storages]
-    records += [
-        ("version", b"3\n"),
-        (".data/serialization_id", str(int.from_bytes(os.urandom(17), "big")).zfill(40)[:40].encode()),
-    ]
-    _zipformat.write_archive(fh, records)
+    records.append(("version", b"3\n"))
+    crcs = [zlib.crc32(memoryview(data).cast("B")) for _, data in records]
+    sid = _serialization_id.serialization_id([name for name, _ in records], crcs)  # same content, same id
+    records.append((".data/serialization_id", sid.encode()))
+    _zipformat.write_archive(fh, records, archive)
 
 
 def _write_legacy(obj: Any, fh: IO[bytes], protocol: int) -> None:

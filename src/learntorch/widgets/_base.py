@@ -1,7 +1,7 @@
 """What every explorer shares: state, a picture drawn from it, controls that change it.
 
 An explorer is a small class. Its state is plain attributes (the tests read them);
-``render()`` draws that state as a matplotlib figure or an SVG string, computed with
+``render()`` draws that state as a matplotlib figure, an SVG string or PNG bytes, computed with
 learntorch itself; ``controls()`` returns the ipywidgets that change the state. The
 base class wires the controls to ``update``, redraws the picture in place (by setting
 the value of one Image/HTML widget, so nothing flickers), and shows an error, torch's
@@ -23,12 +23,16 @@ from typing import Any
 __all__ = ["Explorer", "figure_png", "svg_png"]
 
 
-def figure_png(fig: Any, dpi: int = 80) -> bytes:
-    """PNG bytes of a matplotlib figure; the figure is closed afterwards."""
+def figure_png(fig: Any, dpi: int = 80, tight: bool = True) -> bytes:
+    """PNG bytes of a matplotlib figure; a pyplot figure is closed afterwards.
+
+    ``tight=False`` saves the figure as laid out (one draw instead of two: faster, for
+    explorers that place their axes themselves and redraw the same figure).
+    """
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
     plt.close(fig)
     return buf.getvalue()
 
@@ -52,6 +56,12 @@ class Explorer(abc.ABC):
     """
 
     title: str = "explorer"
+    #: save the PNG with ``bbox_inches="tight"`` (an extra draw); explorers that lay out
+    #: their own figure set this to False for faster redraws
+    tight_png: bool = True
+    #: redraw even when ``compute`` raised (the picture can show what failed, e.g. the
+    #: dimension pair that cannot broadcast); ``render`` must then cope with partial results
+    draw_on_error: bool = False
 
     def __init__(self) -> None:
         self.error: str | None = None
@@ -60,6 +70,7 @@ class Explorer(abc.ABC):
         self._message: Any = None
         self._png: bytes | None = None
         self._svg: str | None = None
+        self._syncing = False
         self._compute_safely()
 
     # -- to implement -------------------------------------------------------------
@@ -68,11 +79,18 @@ class Explorer(abc.ABC):
 
     @abc.abstractmethod
     def render(self) -> Any:
-        """The picture of the current state: a matplotlib Figure or an SVG string."""
+        """The picture of the current state: a matplotlib Figure, an SVG string or PNG bytes."""
 
     def controls(self) -> list[Any]:
         """The ipywidgets that change the state (each calls ``self.update``)."""
         return []
+
+    def sync_controls(self) -> None:  # noqa: B027 - optional hook
+        """Bring the controls in line with the state after an update (a slider's range...).
+
+        Called by ``update`` after the redraw; changes made here to control values do not
+        call ``update`` again (see ``bind``).
+        """
 
     def summary(self) -> str:
         """A line or two of text describing the current state (the text form)."""
@@ -86,6 +104,11 @@ class Explorer(abc.ABC):
                 self._draw()
         except Exception as err:  # noqa: BLE001 - any error a student's setting causes is shown
             self.error = f"{type(err).__name__}: {err}"
+            if draw and self.draw_on_error:
+                try:
+                    self._draw()
+                except Exception:  # noqa: BLE001 - the message already says what went wrong
+                    pass
             return False
         self.error = None
         return True
@@ -98,17 +121,61 @@ class Explorer(abc.ABC):
             setattr(self, name, value)
         self._compute_safely(draw=True)
         self._show_message()
+        if self._widget is not None and not self._syncing:
+            self._syncing = True
+            try:
+                self.sync_controls()
+            except Exception as err:  # noqa: BLE001 - a control out of sync must not break the callback
+                self.error = (self.error or "") + f"\n(controls: {type(err).__name__}: {err})"
+                self._show_message()
+            finally:
+                self._syncing = False
+
+    def bind(self, control: Any, name: str, convert: Any = None) -> Any:
+        """Make ``control`` set state ``name`` (through ``convert`` if given) and redraw.
+
+        Changes made while the controls are being synced (``sync_controls``) are ignored,
+        so syncing never loops. Returns the control.
+        """
+
+        def changed(change: Any) -> None:
+            if self._syncing:
+                return
+            try:
+                value = change["new"] if convert is None else convert(change["new"])
+            except Exception as err:  # noqa: BLE001 - a bad typed value is shown, not raised
+                self.error = f"{type(err).__name__}: {err}"
+                self._show_message()
+                return
+            self.update(**{name: value})
+
+        control.observe(changed, names="value")
+        return control
 
     def _draw(self) -> None:
         picture = self.render()
-        if isinstance(picture, str):
+        if isinstance(picture, (bytes, bytearray)):  # already a PNG (a raster explorer)
+            self._svg, self._png = None, bytes(picture)
+            if self._picture is not None:
+                self._picture.value = self._png
+        elif isinstance(picture, str):
             self._svg, self._png = picture, None
             if self._picture is not None:
                 self._picture.value = picture
         else:
-            self._svg, self._png = None, figure_png(picture)
+            self._svg, self._png = None, figure_png(picture, tight=self.tight_png)
             if self._picture is not None:
                 self._picture.value = self._png
+
+    def _first_draw(self) -> None:
+        """Draw the initial picture (also in an error state when ``draw_on_error``)."""
+        if self.error is None:
+            self._draw()
+        elif self.draw_on_error:
+            try:
+                self._draw()
+            except Exception:  # noqa: BLE001 - the message says what went wrong
+                pass
 
     def _show_message(self) -> None:
         if self._message is None:
@@ -127,8 +194,8 @@ class Explorer(abc.ABC):
         if self._widget is None:
             import ipywidgets as w  # noqa: PLC0415
 
-            if self.error is None and self._png is None and self._svg is None:
-                self._draw()
+            if self._png is None and self._svg is None:
+                self._first_draw()
             if self._svg is not None:
                 self._picture = w.HTML(self._svg)
             else:
@@ -140,8 +207,8 @@ class Explorer(abc.ABC):
 
     def png(self) -> bytes | None:
         """PNG bytes of the current picture (None for an SVG picture without a converter)."""
-        if self._png is None and self._svg is None and self.error is None:
-            self._draw()
+        if self._png is None and self._svg is None:
+            self._first_draw()
         return self._png if self._png is not None else (svg_png(self._svg) if self._svg else None)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:

@@ -40,6 +40,7 @@ class _BatchNorm(Module):
     """
 
     _expected = "4D"
+    _version = 2  # version 2 added num_batches_tracked (PyTorch 0.4.1); saved in state_dict()._metadata
     __constants__ = ["track_running_stats", "momentum", "eps", "num_features", "affine"]
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
@@ -69,6 +70,16 @@ class _BatchNorm(Module):
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
         self.reset_parameters()
+
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, local_metadata: dict, strict: bool,
+                              missing_keys: list, unexpected_keys: list, error_msgs: list) -> None:  # fmt: skip
+        version = local_metadata.get("version")
+        key = prefix + "num_batches_tracked"
+        if (version is None or version < 2) and self.track_running_stats and key not in state_dict:
+            # checkpoints older than version 2 (e.g. torchvision's 2017 ResNet weights) have no counter: count 0
+            state_dict[key] = creation.tensor(0, dtype=dtypes.long)
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)  # fmt: skip
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:

@@ -113,7 +113,7 @@ def worker_loop(
     parent_pid: int,
 ) -> None:
     """The body of one worker process."""
-    from .dataloader import make_fetcher  # noqa: PLC0415
+    from .fetch import make_fetcher  # noqa: PLC0415
 
     global _worker_info
     try:
@@ -135,8 +135,13 @@ def worker_loop(
                 if os.getppid() != parent_pid:  # the main process is gone: stop quietly
                     return
                 continue
-            if task is None:  # shutdown: do not wait for unread results to drain
-                data_queue.cancel_join_thread()
+            if task is None:
+                # An exhausted IterableDataset copy: the main process still reads, so exit normally
+                # and let the queue's feeder thread finish writing (leaving mid-write would keep the
+                # queue's lock held and block the other workers forever). A full shutdown: the main
+                # process stops reading, so do not wait for unread results to drain.
+                if not exhausted:
+                    data_queue.cancel_join_thread()
                 return
             if isinstance(task, ResumeIteration):
                 exhausted = False

@@ -122,8 +122,8 @@ def collate(batch: Any, *, collate_fn_map: dict[Any, Callable] | None = None) ->
 
 
 def collate_tensor_fn(batch: list, *, collate_fn_map: dict | None = None) -> Tensor:
-    """Stack tensors on a new dim 0 (a plain array stack unless a sample tracks gradients)."""
-    if any(t.requires_grad for t in batch):
+    """Stack tensors on a new dim 0 (a plain array stack unless a sample tracks gradients or sizes differ)."""
+    if any(t.requires_grad or t.shape != batch[0].shape for t in batch):  # stack raises torch's size error
         from ...ops.shape import stack  # noqa: PLC0415
 
         return stack(batch, 0)

@@ -4,7 +4,8 @@ ImageNet cannot be downloaded automatically (it needs a login), so, as torchvisi
 does, this class expects in ``root``:
 
 - ``ILSVRC2012_devkit_t12.tar.gz``: class names and the validation labels; parsed
-  once into ``root/meta.bin`` (needs SciPy to read its ``meta.mat``),
+  once into ``root/meta.bin``, the tuple ``(wnid_to_classes, val_wnids)`` saved with
+  ``torch.save`` as torchvision writes it (needs SciPy to read the devkit's ``meta.mat``),
 - ``ILSVRC2012_img_train.tar`` and/or ``ILSVRC2012_img_val.tar``: unpacked once into
   ``root/train/<wnid>/`` and ``root/val/<wnid>/``.
 
@@ -70,7 +71,7 @@ def parse_devkit_archive(root: str, file: str | None = None, md5: str | None = N
         wnid_to_classes = {str(m["WNID"]): tuple(str(m["words"]).split(", ")) for m in leaves}
         with open(os.path.join(devkit, "data", "ILSVRC2012_validation_ground_truth.txt")) as f:
             val_wnids = [idx_to_wnid[int(line)] for line in f if line.strip()]
-    save({"wnid_to_classes": wnid_to_classes, "val_wnids": val_wnids}, os.path.join(root, META_FILE))
+    save((wnid_to_classes, val_wnids), os.path.join(root, META_FILE))  # torchvision's layout: a tuple
 
 
 def parse_train_archive(root: str, file: str | None = None, md5: str | None = None) -> None:
@@ -89,7 +90,7 @@ def parse_val_archive(root: str, file: str | None = None, md5: str | None = None
     from ... import load  # noqa: PLC0415
 
     archive = os.path.join(root, file) if file else _check_archive(root, "val", md5)
-    val_wnids = load(os.path.join(root, META_FILE))["val_wnids"]
+    val_wnids = load(os.path.join(root, META_FILE))[1]
     folder = os.path.join(root, "val")
     extract_archive(archive, folder)
     images = sorted(
@@ -122,7 +123,7 @@ class ImageNet(ImageFolder):
             parse_devkit_archive(root)
         if not os.path.isdir(os.path.join(root, split)):
             (parse_train_archive if split == "train" else parse_val_archive)(root)
-        wnid_to_classes = load(os.path.join(root, META_FILE))["wnid_to_classes"]
+        wnid_to_classes = load(os.path.join(root, META_FILE))[0]
         super().__init__(os.path.join(root, split), transform, target_transform, loader)
         self.root = root
         self.wnids = self.classes
