@@ -4,16 +4,14 @@ For each ``widgets/*.ipynb``: open it in JupyterLab, run all cells, then move ev
 (sliders by the keyboard, dropdowns and list boxes to another option, checkboxes and buttons
 clicked; text boxes and play buttons are left alone) and check that the explorer's output
 changes, that no error box appears (neither a red stderr output nor an explorer's error
-line), and that the browser console logs no error. One app is then served by Voilà and
-driven the same way.
-
-Written on plain playwright (no shared harness existed when this was written).
+line), and that the browser console logs no error. JupyterLab is driven by the shared
+harness (tests/labharness.py: the ``lab`` fixture), plus list boxes, which it does not move.
+One app is then served by Voilà and driven the same way, in the harness's browser.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -28,7 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
 APPS = sorted((ROOT / "widgets").glob("*.ipynb"))
 VENV_BIN = Path(sys.executable).parent
-TOKEN = "widgets-browser-test"
 
 # the picture and messages of every explorer output, as one string (the controls themselves excluded)
 OUTPUT_STATE = """
@@ -39,15 +36,9 @@ ERROR_BOXES = """
 () => document.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-error,'
     + ' .widget-html-content div[style*="b00020"], .jupyter-widgets-error-widget').length
 """
-KERNEL_IDLE = """
-() => { const w = window.jupyterapp.shell.currentWidget;
-        const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-        return k && k.status === 'idle'; }
-"""
-# run all cells; waits for the run, but at most 120 s (a hung promise must not hang the test)
-RUN_ALL = """
-() => Promise.race([window.jupyterapp.commands.execute('notebook:run-all-cells'),
-                    new Promise(r => setTimeout(r, 120000))]).then(() => true)
+TAG_SELECTS = """
+() => [...document.querySelectorAll('.jp-OutputArea-output .widget-select')]
+    .filter(e => !e.querySelector('[disabled]')).map((e, i) => { e.setAttribute('data-bt-select', String(i)); return i; })
 """
 # an offline machine cannot fetch what Voila's page asks of a CDN; that is not the app's error
 OFFLINE = "net::ERR_NAME_NOT_RESOLVED"
@@ -93,43 +84,6 @@ def _env(tmp: Path) -> dict:
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
         env[name] = str(tmp / name.lower())
     return env
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "widgets", tmp / "widgets")
-    settings = tmp / "settings"
-    (settings / "@jupyterlab" / "docmanager-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
-        '{"autosave": false}'
-    )
-    (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        '{"windowingMode": "none"}'
-    )
-    port = _free_port()
-    cmd = [str(VENV_BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ServerApp.port_retries=0",
-           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp}", "--LabApp.expose_app_in_browser=True", "--allow-root",
-           f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp / 'ws'}"]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, env=_env(tmp), stdout=subprocess.DEVNULL, stderr=(tmp / "server.log").open("w")
-    )
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/api/status?token={TOKEN}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _wait_change(page, before: str, timeout: float = 15.0) -> bool:
@@ -180,28 +134,6 @@ def _drive(page) -> dict[str, list[bool]]:
     return responded
 
 
-def _accept_dialogs(page) -> None:
-    """Accept a dialog JupyterLab may show on opening (a kernel choice, a trust question)."""
-    page.wait_for_timeout(1000)
-    for _ in range(3):
-        button = page.locator(".jp-Dialog .jp-mod-accept")
-        if not button.count():
-            return
-        button.first.click()
-        page.wait_for_timeout(500)
-
-
-def _shutdown_kernels(base: str) -> None:
-    """Stop the kernels the test started, so the next app does not share the cores with them."""
-    import json  # noqa: PLC0415
-
-    with urllib.request.urlopen(f"{base}/api/sessions?token={TOKEN}", timeout=10) as r:
-        sessions = json.load(r)
-    for s in sessions:
-        req = urllib.request.Request(f"{base}/api/sessions/{s['id']}?token={TOKEN}", method="DELETE")
-        urllib.request.urlopen(req, timeout=30)
-
-
 def _check(state: dict, console: list[str], responded: dict[str, list[bool]], name: str) -> None:
     assert state["errors"] == 0, f"{name}: an error box is shown"
     errors = [m for m in console if OFFLINE not in m]
@@ -215,30 +147,36 @@ def _check(state: dict, console: list[str], responded: dict[str, list[bool]], na
 
 
 @pytest.mark.parametrize("app", APPS, ids=[a.stem for a in APPS])
-def test_app_in_jupyterlab(browser, lab, app, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    console: list[str] = []
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console.append(str(e)))
-    page.goto(f"{lab}/lab/tree/widgets/{app.name}?token={TOKEN}")
-    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60000)
-    page.wait_for_timeout(2000)
-    _accept_dialogs(page)
-    page.wait_for_function(KERNEL_IDLE, timeout=120000)
-    page.evaluate(RUN_ALL)
-    page.wait_for_selector(
-        ".jp-OutputArea-output .widget-image, .jp-OutputArea-output .widget-html", timeout=120000
-    )
-    page.wait_for_timeout(1500)
-    responded = _drive(page)
-    page.screenshot(path=str(tmp_path / f"{app.stem}.png"), full_page=True)
-    page_state = {"errors": page.evaluate(ERROR_BOXES)}
-    page.close()
-    _shutdown_kernels(lab)
-    _check(page_state, console, responded, app.name)
+def test_app_in_jupyterlab(lab, lab_server, app, tmp_path):
+    nb = lab.open(lab_server.add(str(app.relative_to(ROOT))))
+    try:
+        nb.run_all()
+        after = nb.report()
+        assert after.problems(widgets_must_render=True) == [], after.summary()
+        moved = [m for m in nb.interact() if "skipped" not in m]
+        assert moved, f"{app.name}: no control found to move"
+        responded: dict[str, list[bool]] = {}
+        for m in moved:
+            assert m["new_errors"] == 0, f"{app.name}: {m['label']} made an error: {nb.report().errors}"
+            if "play" not in m["label"].lower():
+                responded.setdefault(m["kind"], []).append(bool(m["changed_cells"]))
+        for i, _ in enumerate(lab.page.evaluate(TAG_SELECTS)):  # list boxes (a module tree)
+            before = lab.page.evaluate(OUTPUT_STATE)
+            box = lab.page.locator(f'[data-bt-select="{i}"] select').first
+            box.select_option(
+                index=(box.evaluate("e => e.selectedIndex") + 1) % box.locator("option").count()
+            )
+            responded.setdefault("select", []).append(_wait_change(lab.page, before))
+        nb.screenshot(tmp_path / f"{app.stem}.png")
+        state = {"errors": lab.page.evaluate(ERROR_BOXES)}
+        _check(state, nb.report().console_errors, responded, app.name)
+        assert any(any(flags) for flags in responded.values()), f"{app.name}: nothing responded"
+
+    finally:
+        nb.close()
 
 
-def test_one_app_in_voila(browser, tmp_path):
+def test_one_app_in_voila(lab, tmp_path):
     app = ROOT / "widgets" / "attention.ipynb"
     port = _free_port()
     cmd = [str(VENV_BIN / "voila"), str(app), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
@@ -246,7 +184,7 @@ def test_one_app_in_voila(browser, tmp_path):
     proc = subprocess.Popen(cmd, env=_env(tmp_path), stdout=log, stderr=log, cwd=ROOT / "widgets")
     try:
         _wait_http(f"http://127.0.0.1:{port}/", timeout=90)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = lab.browser.new_page(viewport={"width": 1400, "height": 1000})
         console: list[str] = []
         page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: console.append(str(e)))
