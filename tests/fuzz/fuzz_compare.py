@@ -11,6 +11,8 @@ Every difference gets a category (the report counts programs by category):
   change what ``view`` accepts) and ``stride-empty`` on tensors with no elements.
 - ``nonfinite``: the NaN / +inf / -inf pattern differs (always exact).
 - ``value``: finite values differ by more than the float tolerance below.
+- ``sum-order``: a 0-d result beyond that tolerance but within 1e-5 (float32) / 1e-12 (float64)
+  relative: a reduction whose terms cancel, summed in another order (reported, kept apart).
 - ``print``: values are bit-identical but ``repr`` differs (``-0.`` vs ``0.``, grad_fn names).
 - ``warning``: learntorch emits a warning category torch does not (NumPy's RuntimeWarning).
 - ``grad``, ``grad-none``: the leaves' gradients after the final backward.
@@ -96,6 +98,13 @@ def strides_category(shape: tuple[int, ...], ts: tuple[int, ...], ls: tuple[int,
     return "stride"
 
 
+def _close(x: float, y: float, dtype: np.dtype) -> bool:
+    """A scalar within 1e-5 (float32) / 1e-12 (float64) relative: what a cancelling sum's order
+    can move (the exact bound needs the terms, which the comparison does not see)."""
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    return abs(x - y) <= rtol * max(abs(x), abs(y))
+
+
 def _node_name(t) -> str | None:
     """``type(t.grad_fn).__name__``; reading grad_fn itself can raise (a multi-output view
     modified in place), and then the exception class is what is compared."""
@@ -130,6 +139,8 @@ def compare_tensor(tt, lt, stats: dict, ulps: int = ULPS, loose: bool = False) -
         return out
     a, b = _arrays(tt, lt)
     cat, same = compare_values(a, b, ulps, loose)
+    if cat == "value" and a.ndim == 0 and _close(float(a), float(b), a.dtype):
+        cat = "sum-order"
     if cat:
         out.append((cat, f"torch {a!r} learntorch {b!r}"))
     elif not same:
