@@ -237,3 +237,18 @@ def test_spread_of_constant_rows_is_exactly_zero_like_torch(torch):
     x = learntorch.tensor(np.array([[0.5, 1.5, -0.3], [2.0, 2.0, 2.0]]), requires_grad=True)
     assert learntorch.autograd.gradcheck(lambda v: v.std(1), (x[:1].detach().requires_grad_(),))
     assert learntorch.std(x, 1)[1].item() == 0.0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_signed_zeros_of_k1_products_match_torch(torch, dtype):
+    """torch's gemm keeps -0.0 in a K = 1 outer product; dot/gemv sums start from +0."""
+    rng = np.random.RandomState(0)
+    cases = [("mm", (3, 1), (1, 2)), ("mm", (1, 1), (1, 2)), ("mm", (2, 1), (1, 1)), ("dot", (1,), (1,))]
+    cases += [("matmul", (1,), (1, 2)), ("mv", (3, 1), (1,))]
+    for fn, sa, sb in cases:
+        a, b = rng.randn(*sa).astype(dtype), rng.randn(*sb).astype(dtype)
+        a.flat[0], b.flat[0] = -0.0, 0.5
+        t = getattr(torch, fn)(torch.tensor(a), torch.tensor(b)).numpy()
+        l = getattr(learntorch, fn)(learntorch.tensor(a), learntorch.tensor(b)).numpy()
+        np.testing.assert_array_equal(np.signbit(l), np.signbit(t), err_msg=f"{fn}{sa}{sb}")
+        np.testing.assert_allclose(l, t, rtol=1e-6)

@@ -57,6 +57,8 @@ class Mm(Op):
     def forward(ctx, a, b):
         need = ctx.needs_input_grad
         ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
+        if a.shape[1] == 1 and a.shape[0] > 1 and b.shape[1] > 1 and a.dtype.kind == "f":
+            return a * b  # torch's gemm with K = 1 is an outer product and keeps -0.0 (gemv sums from +0)
         return a @ b
 
     @staticmethod
@@ -108,7 +110,7 @@ class Dot(Op):
     def forward(ctx, a, b):
         need = ctx.needs_input_grad
         ctx.save_for_backward(a if need[1] else None, b if need[0] else None)
-        return ctx.xp.asarray(ctx.xp.dot(a, b))
+        return ctx.xp.asarray(ctx.xp.dot(a, b)) + 0  # torch's accumulator starts at +0: -0.0 sums to 0.0
 
     @staticmethod
     def backward(ctx, grad):
